@@ -2,6 +2,7 @@
 //! the 903 records of one child, and the journey derived from them (periods of care,
 //! placements, legal statuses). Nothing here does I/O.
 
+pub mod calendar;
 pub mod codes;
 pub mod date;
 pub mod journey;

@@ -1,1 +1,157 @@
-//! synth
+//! A seeded synthetic borough: fictional children's full SSDA903 histories, realistic
+//! enough to exercise every part of Permanence, and the borough's 903 returns written
+//! as the DfE's CSV files, one folder per collection year.
+//!
+//! ```no_run
+//! use permanence_domain::CollectionYear;
+//! use permanence_synth::{SynthConfig, generate, write_borough};
+//!
+//! let config = SynthConfig {
+//!     children: 2_000,
+//!     seed: 7,
+//!     first_year: CollectionYear(2021),
+//!     last_year: CollectionYear(2026),
+//! };
+//! let children = generate(&config);
+//! write_borough(&config, std::path::Path::new("returns"))?;
+//! # Ok::<(), std::io::Error>(())
+//! ```
+//!
+//! How a borough is made (see `rates.rs` for every rate and its source):
+//!
+//! 1. Candidate children enter care at a constant rate from 21 years before the first
+//!    collection year to the end of the last, so the population looked after is in a
+//!    steady state and children in care when the window opens have realistic earlier
+//!    start dates. Each candidate is first sketched cheaply (birth, sex, UASC status,
+//!    periods of care with their routes and exits); candidates who appear in none of
+//!    the window's returns are dropped, until `children` remain.
+//! 2. Each kept child is then detailed: legal statuses, placements with providers,
+//!    URNs and postcodes, the episodes that follow from them, reviews, missing
+//!    episodes, OC2, OC3, adoption, previous permanence, social workers and
+//!    deprivation-of-liberty orders.
+//! 3. Records are censored at 31 March of the last year: what happens later is not
+//!    known (episodes still open, no later reviews, ...).
+//!
+//! Every child has its own random stream, seeded from the borough's stream: the same
+//! seed always gives the same children and byte-identical files. There is no
+//! time, no hash-map iteration and no threading in generation.
+
+pub mod rates;
+
+mod calendar;
+mod care;
+mod places;
+mod random;
+mod records;
+mod sketch;
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use permanence_domain::{ChildRecord, CollectionYear};
+use permanence_ssda903::write::{WriteSummary, write_return};
+
+use crate::calendar::{Day, year_end, year_start};
+use crate::places::Register;
+use crate::random::Random;
+use crate::records::Window;
+
+/// What to generate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SynthConfig {
+    /// How many distinct children appear in the returns from `first_year` to
+    /// `last_year` (looked after at some time in them, or care leavers with OC3 rows).
+    pub children: usize,
+    /// The random seed: the same seed gives the same borough.
+    pub seed: u64,
+    /// The first collection year written (by end year: 2021 is 2020/21).
+    pub first_year: CollectionYear,
+    /// The last collection year: the records are as at its 31 March.
+    pub last_year: CollectionYear,
+}
+
+impl SynthConfig {
+    /// The collection years from the first to the last.
+    pub fn years(&self) -> impl Iterator<Item = CollectionYear> + use<> {
+        (self.first_year.0..=self.last_year.0).map(CollectionYear)
+    }
+}
+
+/// Salt mixed into the seed of the provider register, so that it does not share a
+/// stream with the children.
+const REGISTER_SALT: u64 = 0x5EED_0FB0_0C00_u64;
+
+/// Generates the borough's children: full histories up to 31 March of the last year,
+/// in `CHILD` order (`C0000001`, `C0000002`, ...). Episodes are in order, and every code
+/// is valid for each collection year whose return holds its row.
+///
+/// # Panics
+///
+/// If `first_year` is after `last_year`.
+pub fn generate(config: &SynthConfig) -> Vec<ChildRecord> {
+    assert!(
+        config.first_year <= config.last_year,
+        "the first year ({}) is after the last ({})",
+        config.first_year,
+        config.last_year
+    );
+    let window_start: Day = year_start(config.first_year.0);
+    let horizon: Day = year_end(config.last_year.0);
+    let window = Window {
+        first_year: config.first_year.0,
+        last_year: config.last_year.0,
+        horizon,
+        social_workers: (config.children / rates::CHILDREN_PER_SOCIAL_WORKER).max(10) as i32,
+    };
+    let register = Register::new(&mut Random::seeded(config.seed ^ REGISTER_SALT));
+    let mut borough = Random::seeded(config.seed);
+    let earliest_entry = window_start - (f64::from(rates::PRE_WINDOW_YEARS) * 365.25) as i32;
+
+    let mut children = Vec::with_capacity(config.children);
+    while children.len() < config.children {
+        let mut random = Random::seeded(borough.seed());
+        let entry = random.int(earliest_entry, horizon);
+        let sketch = sketch::sketch(&mut random, entry);
+        if !sketch.appears_between(window_start, horizon) {
+            continue;
+        }
+        let index = children.len();
+        children.push(records::build(
+            &mut random,
+            index,
+            &sketch,
+            &register,
+            &window,
+        ));
+    }
+    children
+}
+
+/// The folder name of a collection year's return: `2025_26` for 2025/26.
+pub fn year_folder(year: CollectionYear) -> String {
+    format!("{}_{:02}", year.0 - 1, year.0.rem_euclid(100))
+}
+
+/// Generates the borough and writes one folder of 903 CSV files per collection year
+/// into `out` (created if missing), named like `2025_26`. Returns what each year's
+/// return holds, in year order.
+pub fn write_borough(config: &SynthConfig, out: &Path) -> io::Result<Vec<WriteSummary>> {
+    let children = generate(config);
+    write_returns(config, &children, out)
+}
+
+/// Writes already-generated children as one return per year of `config` into `out`.
+pub fn write_returns(
+    config: &SynthConfig,
+    children: &[ChildRecord],
+    out: &Path,
+) -> io::Result<Vec<WriteSummary>> {
+    std::fs::create_dir_all(out)?;
+    config
+        .years()
+        .map(|year| {
+            let dir: PathBuf = out.join(year_folder(year));
+            write_return(&dir, year, children)
+        })
+        .collect()
+}

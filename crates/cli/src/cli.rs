@@ -1,0 +1,305 @@
+//! The command-line interface: every command and option, with help written for the
+//! people who run them (performance analysts, managers, administrators).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use permanence_domain::{CollectionYear, Date};
+
+/// Permanence: every looked-after child's journey through care, checked for drift.
+///
+/// Load the council's SSDA903 return (the children looked after return every council
+/// sends the DfE), see each child's periods of care, placements and legal statuses,
+/// and list children's status on any date.
+#[derive(Debug, Parser)]
+#[command(name = "permanence", version, max_term_width = 100)]
+pub struct Cli {
+    /// The database file. Created on first import.
+    #[arg(
+        long,
+        global = true,
+        env = "PERMANENCE_DB",
+        default_value = "permanence.db"
+    )]
+    pub db: PathBuf,
+
+    /// The council's policy file: thresholds, escalation ladder, which rules run, closure
+    /// days. Default: permanence.toml in the working folder if there is one, else the
+    /// documented defaults (see `permanence policy show`).
+    #[arg(long, global = true, env = "PERMANENCE_POLICY")]
+    pub policy: Option<PathBuf>,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build a synthetic borough (2,000 fictional children, six years of history) into a
+    /// fresh demo database and print a summary of it.
+    Demo(DemoArgs),
+    /// Load data into the database: the 903 return's CSV files.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// List children with their status on a date (looked after, age, legal status,
+    /// placement, days in care, placement moves in the last 12 months).
+    Children(ChildrenArgs),
+    /// Show one child's whole journey through care as a chronology.
+    Child(ChildArgs),
+    /// Check every child against the drift rules (reviews, young children in children's
+    /// homes, placement moves, unlawful placements, care leavers, adoption timescales)
+    /// and list what is overdue or due soon, most overdue first.
+    Alerts(AlertsArgs),
+    /// Show or create the council's policy file.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+    /// Write a synthetic borough's 903 returns (fictional children) as CSV files, one
+    /// folder per collection year.
+    Synth(SynthArgs),
+}
+
+/// Options of `alerts`.
+#[derive(Debug, Args)]
+pub struct AlertsArgs {
+    /// The date to evaluate on (yyyy-mm-dd or dd/mm/yyyy): any past day gives the answer
+    /// the rules would have given then. Default: today.
+    #[arg(long, value_parser = parse_date)]
+    pub as_of: Option<Date>,
+
+    /// Only these rules (e.g. --rule REV-01 --rule PERM-04), even if the policy switches
+    /// them off.
+    #[arg(long = "rule", value_name = "ID")]
+    pub rules: Vec<String>,
+
+    /// Only this child.
+    #[arg(long, value_name = "ID")]
+    pub child: Option<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+/// What to do with the policy file.
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Print the policy in force, every default filled in.
+    Show,
+    /// Write a commented policy file with the defaults, to edit.
+    Init {
+        /// Where to write it.
+        #[arg(long, default_value = "permanence.toml")]
+        out: PathBuf,
+        /// Replace the file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print the rules' documentation (as in docs/rules.md) for the policy in force.
+    Rules,
+}
+
+/// What to import.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import SSDA903 CSV files: header.csv, episodes.csv, reviews.csv and the other
+    /// tables, recognised by their columns. Several years load into one history.
+    ///
+    /// Every problem is reported with its file, line and column, and nothing is written
+    /// unless every file is right. Importing the same files again changes nothing.
+    #[command(name = "903")]
+    Ssda903(ImportArgs),
+}
+
+/// Options of `import 903`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Files, or folders to search (with their sub-folders) for .csv files.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// The collection year, named by the year it ends: 2026 is 2025/26 (April 2025 to
+    /// March 2026). Without it, the year is read from each folder or file name
+    /// (2025_26, 2025-26, 202526 or 2026).
+    #[arg(long, value_parser = parse_year)]
+    pub year: Option<CollectionYear>,
+
+    /// Check the files and report what would be imported, without writing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// How to print a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// A table to read on screen.
+    Table,
+    /// Comma-separated values, for spreadsheets.
+    Csv,
+    /// JSON, for other programs.
+    Json,
+}
+
+/// How to print one child.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChildFormat {
+    /// A readable chronology.
+    Text,
+    /// JSON, for other programs.
+    Json,
+}
+
+/// Options of `children`.
+#[derive(Debug, Args)]
+pub struct ChildrenArgs {
+    /// The date to report on (yyyy-mm-dd or dd/mm/yyyy). Default: today.
+    #[arg(long, value_parser = parse_date)]
+    pub as_of: Option<Date>,
+
+    /// Only children looked after on that date.
+    #[arg(long)]
+    pub looked_after: bool,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+/// Options of `child`.
+#[derive(Debug, Args)]
+pub struct ChildArgs {
+    /// The child's id (the 903 CHILD id).
+    pub id: String,
+
+    /// The date to state the child's current facts on (yyyy-mm-dd or dd/mm/yyyy). Default: today.
+    #[arg(long, value_parser = parse_date)]
+    pub as_of: Option<Date>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ChildFormat::Text)]
+    pub format: ChildFormat,
+}
+
+/// Options of `synth`.
+#[derive(Debug, Args)]
+pub struct SynthArgs {
+    /// How many children the borough's history holds.
+    #[arg(long, default_value_t = 2000)]
+    pub children: usize,
+
+    /// The random seed: the same seed always gives byte-identical files.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+
+    /// Collection years to write, by end year: 2021-2026 is 2020/21 to 2025/26.
+    #[arg(long, value_parser = parse_year_range, default_value = "2021-2026")]
+    pub years: (CollectionYear, CollectionYear),
+
+    /// The folder to write into (one sub-folder per year, e.g. 2025_26).
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// Options of `demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// The folder for the demo's files and database. It is emptied and rebuilt.
+    #[arg(long, default_value = "permanence-demo")]
+    pub dir: PathBuf,
+
+    /// How many children the synthetic borough holds.
+    #[arg(long, default_value_t = 2000)]
+    pub children: usize,
+
+    /// The random seed.
+    #[arg(long, default_value_t = 2022)]
+    pub seed: u64,
+}
+
+/// Parses a date given as yyyy-mm-dd or dd/mm/yyyy.
+pub fn parse_date(text: &str) -> Result<Date, String> {
+    let text = text.trim();
+    if text.contains('/') {
+        permanence_domain::date::parse_dmy(text).map_err(|e| e.to_string())
+    } else {
+        text.parse::<Date>()
+            .map_err(|_| format!("'{text}' is not a date; expected yyyy-mm-dd (or dd/mm/yyyy)"))
+    }
+}
+
+/// Parses a collection year given by its end year (2026) or as 2025/26, 2025_26 or 2025-26.
+pub fn parse_year(text: &str) -> Result<CollectionYear, String> {
+    let error = || {
+        format!("'{text}' is not a collection year; give the year it ends, e.g. 2026 for 2025/26")
+    };
+    let text = text.trim();
+    let year = match text.split(['/', '_', '-']).collect::<Vec<_>>().as_slice() {
+        [end] => end.parse::<i16>().map_err(|_| error())?,
+        [start, end] if end.len() == 2 => {
+            let start: i16 = start.parse().map_err(|_| error())?;
+            let end: i16 = end.parse().map_err(|_| error())?;
+            if (start + 1) % 100 != end {
+                return Err(error());
+            }
+            start + 1
+        }
+        _ => return Err(error()),
+    };
+    let year = CollectionYear(year);
+    if !year.is_supported() {
+        return Err(format!(
+            "collection year {year} is not supported; this system knows {} to {}",
+            CollectionYear::EARLIEST,
+            CollectionYear::LATEST
+        ));
+    }
+    Ok(year)
+}
+
+/// Parses a range of collection years such as 2021-2026 (end years).
+pub fn parse_year_range(text: &str) -> Result<(CollectionYear, CollectionYear), String> {
+    let (first, last) = text
+        .split_once(['-', '.', ':'])
+        .filter(|(a, b)| a.len() == 4 && b.trim_start_matches('.').len() == 4)
+        .ok_or_else(|| format!("'{text}' is not a range of years; expected e.g. 2021-2026"))?;
+    let first = parse_year(first)?;
+    let last = parse_year(last.trim_start_matches('.'))?;
+    if first > last {
+        return Err(format!("'{text}': the first year is after the last"));
+    }
+    Ok((first, last))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_both_forms() {
+        assert_eq!(parse_date("2026-03-31"), Ok(Date::constant(2026, 3, 31)));
+        assert_eq!(parse_date("31/03/2026"), Ok(Date::constant(2026, 3, 31)));
+        assert!(parse_date("31/02/2026").is_err());
+        assert!(parse_date("tomorrow").is_err());
+    }
+
+    #[test]
+    fn years_in_every_form() {
+        for text in ["2026", "2025/26", "2025_26", "2025-26"] {
+            assert_eq!(parse_year(text), Ok(CollectionYear(2026)), "{text}");
+        }
+        assert!(parse_year("2025/27").is_err());
+        assert!(parse_year("1990").is_err());
+        assert_eq!(
+            parse_year_range("2021-2026"),
+            Ok((CollectionYear(2021), CollectionYear(2026)))
+        );
+        assert!(parse_year_range("2026-2021").is_err());
+    }
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

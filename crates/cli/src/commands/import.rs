@@ -1,0 +1,215 @@
+//! `permanence import 903`: read, check, merge with what the database holds, and write
+//! the changed tables in one transaction, or nothing at all.
+
+use std::io::Write;
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::Context;
+use permanence_domain::CollectionYear;
+use permanence_ssda903::read::{ReadOutcome, read_paths};
+use permanence_ssda903::{RawReturn, RawTable, Table, build_records};
+use permanence_store::{NewImport, SqliteStore, Store};
+
+use crate::cli::ImportArgs;
+use crate::output::{Cell, TextTable};
+
+/// What an import does to one table of one year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Change {
+    New,
+    Replaces,
+    Unchanged,
+}
+
+pub(crate) fn run(db: &Path, args: &ImportArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let started = Instant::now();
+    eprintln!(
+        "Reading {} ...",
+        args.paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let read: ReadOutcome = read_paths(&args.paths, args.year)
+        .map_err(|problems| anyhow::anyhow!("nothing was imported.\n{problems}"))?;
+    let files: usize = read.returns.iter().map(|r| r.tables.len()).sum();
+    eprintln!(
+        "Read {files} files for {} collection year(s); checking against the database ...",
+        read.returns.len()
+    );
+
+    let existing_store = SqliteStore::open_existing(db)
+        .with_context(|| format!("cannot open the database {}", db.display()))?;
+    let existing = match &existing_store {
+        Some(store) => store.current_returns()?,
+        None => Vec::new(),
+    };
+    let (combined, changes) = overlay(existing, &read.returns);
+    let merged = build_records(&combined, Some(super::today()))
+        .map_err(|problems| anyhow::anyhow!("nothing was imported.\n{problems}"))?;
+
+    writeln!(out, "{}", summary_table(&read.returns, &changes))?;
+    let n = &read.normalisation;
+    if n.any() {
+        writeln!(
+            out,
+            "Tidied while reading: {} byte-order mark(s), {} file(s) with Windows line endings, \
+             {} value(s) with surrounding spaces, {} lower-case code(s).",
+            n.byte_order_marks, n.windows_line_endings, n.trimmed_values, n.lower_case_codes
+        )?;
+    }
+    if !read.skipped.is_empty() {
+        writeln!(
+            out,
+            "Skipped {} file(s) that are not .csv: {}",
+            read.skipped.len(),
+            read.skipped.join(", ")
+        )?;
+    }
+    let s = merged.stats;
+    writeln!(
+        out,
+        "Merged across years: {} episode(s) held by more than one return ({} open in one return and \
+         closed in the next, {} corrected by the later return), {} superseded by a later return. \
+         {} children in the history.",
+        s.episodes_in_several_returns,
+        s.episodes_closed_later,
+        s.episodes_corrected,
+        s.episodes_superseded,
+        merged.children.len()
+    )?;
+
+    let to_write: Vec<(CollectionYear, &RawTable)> = read
+        .returns
+        .iter()
+        .flat_map(|r| r.tables.iter().map(move |t| (r.year, t)))
+        .filter(|(year, t)| {
+            changes
+                .iter()
+                .any(|(y, table, c)| y == year && *table == t.table && *c != Change::Unchanged)
+        })
+        .collect();
+    if args.dry_run {
+        writeln!(
+            out,
+            "Dry run: every file is valid; nothing was written to {}.",
+            db.display()
+        )?;
+        return Ok(());
+    }
+    if to_write.is_empty() {
+        writeln!(
+            out,
+            "Nothing changed: these files are already in {}.",
+            db.display()
+        )?;
+        return Ok(());
+    }
+    drop(existing_store);
+    let mut store = SqliteStore::open(db)
+        .with_context(|| format!("cannot create the database {}", db.display()))?;
+    let source = args
+        .paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let summary = format!(
+        "{} table(s) for {} year(s)",
+        to_write.len(),
+        read.returns.len()
+    );
+    let actor = super::actor();
+    store.save_import(&NewImport {
+        kind: "903",
+        imported_by: &actor,
+        source: &source,
+        summary: &summary,
+        tables: to_write.clone(),
+    })?;
+    writeln!(
+        out,
+        "Imported {} table(s) into {} in {:.1} s.",
+        to_write.len(),
+        db.display(),
+        started.elapsed().as_secs_f64()
+    )?;
+    Ok(())
+}
+
+/// Lays the newly read tables over the stored ones (a new table replaces the stored
+/// table of the same year and kind) and says what each new table does.
+fn overlay(
+    existing: Vec<RawReturn>,
+    new: &[RawReturn],
+) -> (Vec<RawReturn>, Vec<(CollectionYear, Table, Change)>) {
+    let mut combined = existing;
+    let mut changes = Vec::new();
+    for new_return in new {
+        let position = match combined.iter().position(|r| r.year == new_return.year) {
+            Some(position) => position,
+            None => {
+                combined.push(RawReturn {
+                    year: new_return.year,
+                    tables: Vec::new(),
+                });
+                combined.len() - 1
+            }
+        };
+        let target = &mut combined[position];
+        for table in &new_return.tables {
+            let change = match target.tables.iter_mut().find(|t| t.table == table.table) {
+                Some(stored) if stored.rows == table.rows => Change::Unchanged,
+                Some(stored) => {
+                    *stored = table.clone();
+                    Change::Replaces
+                }
+                None => {
+                    target.tables.push(table.clone());
+                    Change::New
+                }
+            };
+            changes.push((new_return.year, table.table, change));
+        }
+        target.tables.sort_by_key(|t| t.table);
+    }
+    combined.sort_by_key(|r| r.year);
+    (combined, changes)
+}
+
+fn summary_table(returns: &[RawReturn], changes: &[(CollectionYear, Table, Change)]) -> String {
+    let tables: Vec<Table> = Table::ALL
+        .into_iter()
+        .filter(|t| *t != Table::Header && returns.iter().any(|r| r.table(*t).is_some()))
+        .collect();
+    let mut header = vec!["Year".to_string(), "Children".to_string()];
+    header.extend(tables.iter().map(|t| t.name().to_string()));
+    header.push("Status".to_string());
+    let mut table = TextTable::new(header);
+    for raw in returns {
+        let children = raw.table(Table::Header).map(|t| t.rows.len());
+        let mut row = vec![Cell::text(raw.year.to_string()), Cell::count(children)];
+        row.extend(
+            tables
+                .iter()
+                .map(|t| Cell::count(raw.table(*t).map(|t| t.rows.len()))),
+        );
+        let statuses: Vec<Change> = changes
+            .iter()
+            .filter(|(y, _, _)| *y == raw.year)
+            .map(|(_, _, c)| *c)
+            .collect();
+        let status = if statuses.iter().all(|c| *c == Change::Unchanged) {
+            "already imported"
+        } else if statuses.contains(&Change::Replaces) {
+            "replaces stored tables"
+        } else {
+            "new"
+        };
+        row.push(Cell::text(status));
+        table.push(row);
+    }
+    table.render()
+}

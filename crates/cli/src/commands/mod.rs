@@ -1,0 +1,71 @@
+//! One module per command; shared helpers for loading what the database holds.
+
+mod alerts;
+mod children;
+mod demo;
+mod import;
+mod policy;
+mod summary;
+mod synth;
+
+use std::path::Path;
+
+use anyhow::Context;
+use permanence_domain::{Date, Journey};
+use permanence_store::{SqliteStore, Store};
+
+use crate::cli::{Cli, Command, ImportCommand, PolicyCommand};
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match cli.command {
+        Command::Demo(args) => demo::run(&args, &mut out),
+        Command::Import(ImportCommand::Ssda903(args)) => import::run(&cli.db, &args, &mut out),
+        Command::Children(args) => children::list(&cli.db, &args, &mut out),
+        Command::Child(args) => children::show(&cli.db, &args, &mut out),
+        Command::Alerts(args) => alerts::run(&cli.db, cli.policy.as_deref(), &args, &mut out),
+        Command::Policy(PolicyCommand::Show) => policy::show(cli.policy.as_deref(), &mut out),
+        Command::Policy(PolicyCommand::Init { out: path, force }) => {
+            policy::init(&path, force, &mut out)
+        }
+        Command::Policy(PolicyCommand::Rules) => policy::rules(cli.policy.as_deref(), &mut out),
+        Command::Synth(args) => synth::run(&args, &mut out),
+    }
+}
+
+/// Today's date in the council's time zone (England).
+pub(crate) fn today() -> Date {
+    let zone = jiff::tz::TimeZone::get("Europe/London").unwrap_or(jiff::tz::TimeZone::UTC);
+    jiff::Timestamp::now().to_zoned_datetime(zone).date()
+}
+
+/// Opens an existing database, with a clear error when there is none yet.
+pub(crate) fn open_store(db: &Path) -> anyhow::Result<SqliteStore> {
+    SqliteStore::open_existing(db)
+        .with_context(|| format!("cannot open the database {}", db.display()))?
+        .with_context(|| {
+            format!(
+                "there is no database at {}: import the 903 return first (permanence import 903 PATH), \
+                 or give --db (or PERMANENCE_DB)",
+                db.display()
+            )
+        })
+}
+
+/// Every child's journey, from the returns the store holds.
+pub(crate) fn load_journeys(store: &dyn Store) -> anyhow::Result<Vec<Journey>> {
+    let returns = store.current_returns()?;
+    let outcome = permanence_ssda903::build_records(&returns, None).map_err(|problems| {
+        anyhow::anyhow!("the stored returns no longer merge cleanly:\n{problems}")
+    })?;
+    Ok(outcome.children.into_iter().map(Journey::new).collect())
+}
+
+/// Who is running the command, for the audit log.
+pub(crate) fn actor() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .map(|user| format!("{user} (command line)"))
+        .unwrap_or_else(|_| "command line".to_string())
+}

@@ -1,0 +1,129 @@
+//! Dates as day numbers (days since 1 January 1970): the generator does all its date
+//! arithmetic on plain integers and turns them into [`Date`]s only when it builds the
+//! records.
+
+use permanence_domain::Date;
+
+/// A day number: days since 1970-01-01 (the same numbering as
+/// [`permanence_domain::date::day_number`]).
+pub(crate) type Day = i32;
+
+/// Days from 1970-01-01 to the civil date `y-m-d` (Howard Hinnant's `days_from_civil`).
+pub(crate) fn days_from_civil(y: i32, m: i32, d: i32) -> Day {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The civil date `(y, m, d)` of a day number (Howard Hinnant's `civil_from_days`).
+pub(crate) fn civil_from_days(day: Day) -> (i32, i32, i32) {
+    let z = day + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// The [`Date`] of a day number.
+pub(crate) fn to_date(day: Day) -> Date {
+    let (y, m, d) = civil_from_days(day);
+    Date::new(y as i16, m as i8, d as i8).expect("generated dates are in range")
+}
+
+/// The day number of a [`Date`].
+pub(crate) fn from_date(date: Date) -> Day {
+    days_from_civil(
+        i32::from(date.year()),
+        i32::from(date.month()),
+        i32::from(date.day()),
+    )
+}
+
+/// The collection year (by end year) containing `day`: 1 April to 31 March.
+pub(crate) fn year_of(day: Day) -> i16 {
+    let (y, m, _) = civil_from_days(day);
+    (if m >= 4 { y + 1 } else { y }) as i16
+}
+
+/// 1 April starting collection year `year`.
+pub(crate) fn year_start(year: i16) -> Day {
+    days_from_civil(i32::from(year) - 1, 4, 1)
+}
+
+/// 31 March ending collection year `year`.
+pub(crate) fn year_end(year: i16) -> Day {
+    days_from_civil(i32::from(year), 3, 31)
+}
+
+/// The day someone born on `dob` turns `years` (29 February birthdays fall on
+/// 28 February in other years, as in [`permanence_domain::date::birthday`]).
+pub(crate) fn birthday(dob: Day, years: i32) -> Day {
+    let (y, m, d) = civil_from_days(dob);
+    let y = y + years;
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let d = if m == 2 && d == 29 && !leap { 28 } else { d };
+    days_from_civil(y, m, d)
+}
+
+/// Age in completed years on `day`.
+pub(crate) fn age_on(dob: Day, day: Day) -> i32 {
+    let (by, _, _) = civil_from_days(dob);
+    let (y, _, _) = civil_from_days(day);
+    let mut age = y - by;
+    if age > 0 && birthday(dob, age) > day {
+        age -= 1;
+    }
+    age.max(0)
+}
+
+/// A day as `dd/mm/yyyy`.
+pub(crate) fn dmy(day: Day) -> String {
+    let (y, m, d) = civil_from_days(day);
+    format!("{d:02}/{m:02}/{y:04}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use permanence_domain::date;
+
+    #[test]
+    fn day_numbers_round_trip_and_match_the_domain() {
+        for day in (-30_000..40_000).step_by(7) {
+            let d = to_date(day);
+            assert_eq!(from_date(d), day);
+            assert_eq!(date::day_number(d), day);
+        }
+    }
+
+    #[test]
+    fn ages_and_birthdays_match_the_domain() {
+        for dob in (10_000..12_000).step_by(13) {
+            let born = to_date(dob);
+            for years in [1, 4, 17, 18] {
+                assert_eq!(to_date(birthday(dob, years)), date::birthday(born, years));
+            }
+            for day in (dob..dob + 8000).step_by(97) {
+                assert_eq!(age_on(dob, day), date::age_on(born, to_date(day)));
+            }
+        }
+    }
+
+    #[test]
+    fn collection_years_split_on_1_april() {
+        assert_eq!(year_of(days_from_civil(2025, 3, 31)), 2025);
+        assert_eq!(year_of(days_from_civil(2025, 4, 1)), 2026);
+        assert_eq!(year_start(2026), days_from_civil(2025, 4, 1));
+        assert_eq!(year_end(2026), days_from_civil(2026, 3, 31));
+        assert_eq!(dmy(days_from_civil(2025, 4, 1)), "01/04/2025");
+    }
+}

@@ -325,3 +325,119 @@ fn a_killed_import_leaves_the_database_as_it_was_or_as_it_would_be() {
         }
     }
 }
+
+#[test]
+fn alerts_list_findings_with_their_evidence() {
+    let ws = Workspace::new();
+    let returns = ws.synth(400, "2022-2026");
+    assert!(ws.import(&returns).status.success());
+    let output = permanence(
+        &ws.db(),
+        &["alerts", "--as-of", "2026-03-31", "--format", "json"],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let findings: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let findings = findings.as_array().unwrap();
+    assert!(
+        !findings.is_empty(),
+        "a borough of 400 children has some drift"
+    );
+    for key in [
+        "rule",
+        "child",
+        "status",
+        "due",
+        "days_overdue",
+        "owner_role",
+        "title",
+        "evidence",
+    ] {
+        assert!(
+            findings[0].get(key).is_some(),
+            "missing {key} in {}",
+            findings[0]
+        );
+    }
+    // Most overdue first.
+    let overdue: Vec<i64> = findings
+        .iter()
+        .map(|f| f["days_overdue"].as_i64().unwrap())
+        .collect();
+    assert!(overdue.windows(2).all(|w| w[0] >= w[1]), "{overdue:?}");
+
+    // One rule, one child.
+    let rule = findings[0]["rule"].as_str().unwrap();
+    let child = findings[0]["child"].as_str().unwrap();
+    let output = permanence(
+        &ws.db(),
+        &[
+            "alerts",
+            "--as-of",
+            "2026-03-31",
+            "--rule",
+            rule,
+            "--child",
+            child,
+            "--format",
+            "csv",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.starts_with(
+            "rule,child,status,due,days_overdue,owner_role,escalated_to,title,evidence\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .skip(1)
+            .all(|l| l.starts_with(&format!("{rule},{child},"))),
+        "{text}"
+    );
+
+    let output = permanence(&ws.db(), &["alerts", "--rule", "NOPE-1"]);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("'NOPE-1' is not a rule id; expected one of: REV-01"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn the_policy_file_is_written_read_and_checked() {
+    let ws = Workspace::new();
+    let file = ws.path("permanence.toml");
+    let output = permanence(
+        &ws.db(),
+        &["policy", "init", "--out", file.to_str().unwrap()],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = permanence(
+        &ws.db(),
+        &["--policy", file.to_str().unwrap(), "policy", "show"],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("PERM-04"), "{}", stdout(&output));
+    // It refuses to overwrite.
+    let output = permanence(
+        &ws.db(),
+        &["policy", "init", "--out", file.to_str().unwrap()],
+    );
+    assert!(!output.status.success());
+
+    std::fs::write(&file, "[rules.PERM-04]\nunder_age = -3\nmystery = 1\n").unwrap();
+    let output = permanence(
+        &ws.db(),
+        &["--policy", file.to_str().unwrap(), "policy", "show"],
+    );
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert!(
+        message.contains("the policy file is not valid"),
+        "{message}"
+    );
+    assert!(message.contains("rules.PERM-04"), "{message}");
+}

@@ -709,7 +709,7 @@ code_list! {
 }
 
 code_list! {
-    /// SW_REASON: why a social-worker episode ended (table from 2023/24).
+    /// SW_REASON: why a social-worker episode began (table from 2023/24).
     SocialWorkerChangeReason, "SW_REASON" {
         Fconta = "FCONTA" "First contact";
         Manage = "MANAGE" "Management decision";

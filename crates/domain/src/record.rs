@@ -206,7 +206,8 @@ pub struct SocialWorkerEpisode {
     pub sw_decom: Date,
     /// SW_DEC.
     pub sw_dec: Option<Date>,
-    /// SW_REASON.
+    /// SW_REASON: why this social worker was allocated (FCONTA on the first; the DfE
+    /// rules SW10a, SW10b and SW16c read it as the reason the episode started).
     pub sw_reason: Option<SocialWorkerChangeReason>,
 }
 

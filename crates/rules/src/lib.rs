@@ -28,7 +28,6 @@
 pub mod context;
 pub mod docs;
 pub mod finding;
-pub mod output;
 pub mod policy;
 pub mod rule;
 pub mod rules;
@@ -40,7 +39,6 @@ use rayon::prelude::*;
 pub use context::{Context, TrackerRecords};
 pub use docs::rules_markdown;
 pub use finding::{Evidence, Finding, Role, Status, finding_order};
-pub use output::{Format, render};
 pub use policy::{Policy, PolicyError, PolicyProblem, UnknownRule, find_rule};
 pub use rule::{Rule, RuleInfo, RuleSettings};
 

@@ -93,6 +93,7 @@ struct Cells<'a> {
     table: Table,
     file: &'a str,
     row: &'a RawRow,
+    fields: Vec<&'a str>,
     year: CollectionYear,
     not_after: Option<Date>,
     problems: &'a mut Problems,
@@ -107,7 +108,7 @@ impl Cells<'_> {
             .iter()
             .position(|c| *c == column)
             .expect("column of this table");
-        &self.row.fields[index]
+        self.fields[index]
     }
 
     fn problem(&mut self, column: &'static str, message: String) {
@@ -229,6 +230,7 @@ pub fn parse_return(raw: &RawReturn, not_after: Option<Date>) -> Result<ParsedRe
                 table: table.table,
                 file: &file,
                 row,
+                fields: row.fields().collect(),
                 year,
                 not_after,
                 problems: &mut problems,
@@ -565,7 +567,7 @@ fn check_against_header(raw: &RawReturn, parsed: &ParsedReturn, problems: &mut P
                 continue;
             };
             if let Some(index) = dob_column {
-                let text = &row.fields[index];
+                let text = row.fields().nth(index).unwrap_or("");
                 if let Ok(dob) = parse_dmy(text)
                     && dob != header_row.value.dob
                 {

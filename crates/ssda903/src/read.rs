@@ -12,19 +12,57 @@ use permanence_domain::CollectionYear;
 use crate::problem::{Problem, Problems};
 use crate::tables::{Recognition, Table};
 
-/// One data row, its fields in the table's DfE column order.
+/// Separates the fields of a [`RawRow`]; the reader refuses control characters inside
+/// values, so it never occurs in one.
+pub const FIELD_SEPARATOR: char = '\u{1f}';
+
+/// One data row: its fields, in the table's DfE column order, trimmed and with codes
+/// upper-cased (an empty field means no value). Held as one string, fields joined by
+/// [`FIELD_SEPARATOR`], because a national history has millions of rows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawRow {
     /// The line in the file (the header row is line 1).
     pub line: u64,
-    /// Field values, trimmed and with codes upper-cased; empty means no value.
-    pub fields: Vec<String>,
+    joined: Box<str>,
 }
 
 impl RawRow {
+    /// A row from its field values.
+    pub fn new<S: AsRef<str>>(line: u64, fields: &[S]) -> RawRow {
+        let mut joined = String::new();
+        for (i, field) in fields.iter().enumerate() {
+            if i > 0 {
+                joined.push(FIELD_SEPARATOR);
+            }
+            joined.push_str(field.as_ref());
+        }
+        RawRow {
+            line,
+            joined: joined.into(),
+        }
+    }
+
+    /// A row from fields already joined by [`FIELD_SEPARATOR`] (as [`RawRow::joined`] gives).
+    pub fn from_joined(line: u64, joined: String) -> RawRow {
+        RawRow {
+            line,
+            joined: joined.into(),
+        }
+    }
+
+    /// The fields joined by [`FIELD_SEPARATOR`].
+    pub fn joined(&self) -> &str {
+        &self.joined
+    }
+
+    /// The field values in DfE column order.
+    pub fn fields(&self) -> std::str::Split<'_, char> {
+        self.joined.split(FIELD_SEPARATOR)
+    }
+
     /// The CHILD field (always the first column).
     pub fn child(&self) -> &str {
-        &self.fields[0]
+        self.fields().next().unwrap_or("")
     }
 }
 
@@ -424,7 +462,7 @@ fn read_table(
         .map(|c| columns.iter().position(|h| h == c).expect("recognised"))
         .collect();
     let mut rows = Vec::new();
-    let mut seen: BTreeMap<Vec<String>, u64> = BTreeMap::new();
+    let mut joined = String::new();
     for record in records {
         let record = match record {
             Ok(record) => record,
@@ -457,7 +495,7 @@ fn read_table(
             ));
             continue;
         }
-        let mut fields = Vec::with_capacity(order.len());
+        joined.clear();
         let mut row_ok = true;
         for (dfe_index, &file_index) in order.iter().enumerate() {
             let column = table.columns()[dfe_index];
@@ -494,28 +532,21 @@ fn read_table(
                 normalisation.trimmed_values += 1;
             }
             // CHILD is the council's identifier and is kept exactly as written.
-            let value = if dfe_index == 0 || !trimmed.bytes().any(|b| b.is_ascii_lowercase()) {
-                trimmed.to_string()
+            if dfe_index > 0 {
+                joined.push(FIELD_SEPARATOR);
+            }
+            if dfe_index == 0 || !trimmed.bytes().any(|b| b.is_ascii_lowercase()) {
+                joined.push_str(trimmed);
             } else {
                 normalisation.lower_case_codes += 1;
-                trimmed.to_ascii_uppercase()
-            };
-            fields.push(value);
+                joined.push_str(&trimmed.to_ascii_uppercase());
+            }
         }
-        if !row_ok {
-            continue;
+        if row_ok {
+            rows.push(RawRow::from_joined(line, joined.clone()));
         }
-        if let Some(first) = seen.get(&fields) {
-            problems.push(Problem::line(
-                name,
-                line,
-                format!("duplicates line {first} exactly"),
-            ));
-            continue;
-        }
-        seen.insert(fields.clone(), line);
-        rows.push(RawRow { line, fields });
     }
+    report_duplicates(name, &rows, problems);
     if problems.len() > problems_before {
         return None;
     }
@@ -534,6 +565,26 @@ fn read_table(
         file: name.to_string(),
         rows,
     })
+}
+
+/// Rows that repeat an earlier row exactly, each pointed at the first occurrence.
+fn report_duplicates(name: &str, rows: &[RawRow], problems: &mut Problems) {
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by(|&a, &b| rows[a].joined().cmp(rows[b].joined()).then(a.cmp(&b)));
+    let mut original = None;
+    for pair in order.windows(2) {
+        let (first, again) = (&rows[pair[0]], &rows[pair[1]]);
+        if first.joined() == again.joined() {
+            let original = *original.get_or_insert(first.line);
+            problems.push(Problem::line(
+                name,
+                again.line,
+                format!("duplicates line {original} exactly"),
+            ));
+        } else {
+            original = None;
+        }
+    }
 }
 
 fn plural(n: usize) -> &'static str {

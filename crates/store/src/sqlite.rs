@@ -11,9 +11,6 @@ use crate::{AuditEntry, NewImport, Store, StoreError};
 /// The migrations, in order; the database's `user_version` is how many have run.
 const MIGRATIONS: &[&str] = &[include_str!("../migrations/sqlite/0001_returns.sql")];
 
-/// Separates stored field values; the reader refuses control characters in values.
-const FIELD_SEPARATOR: char = '\u{1f}';
-
 /// A SQLite database file.
 pub struct SqliteStore {
     connection: Connection,
@@ -103,11 +100,10 @@ impl SqliteStore {
                 .find(|t| t.name() == table_name)
                 .ok_or_else(|| StoreError::Corrupt(format!("unknown table name {table_name}")))?;
             let map_row = |row: &rusqlite::Row<'_>| -> rusqlite::Result<RawRow> {
-                let fields: String = row.get(1)?;
-                Ok(RawRow {
-                    line: row.get::<_, i64>(0)? as u64,
-                    fields: fields.split(FIELD_SEPARATOR).map(str::to_string).collect(),
-                })
+                Ok(RawRow::from_joined(
+                    row.get::<_, i64>(0)? as u64,
+                    row.get(1)?,
+                ))
             };
             let rows: Vec<RawRow> = match child {
                 None => rows_all
@@ -119,7 +115,7 @@ impl SqliteStore {
             };
             if let Some(bad) = rows
                 .iter()
-                .find(|r| r.fields.len() != table.columns().len())
+                .find(|r| r.fields().count() != table.columns().len())
             {
                 return Err(StoreError::Corrupt(format!(
                     "{file} line {} has the wrong number of fields",
@@ -179,7 +175,6 @@ impl Store for SqliteStore {
             let mut insert_row = transaction.prepare(
                 "INSERT INTO return_row (return_table_id, line, child, fields) VALUES (?1, ?2, ?3, ?4)",
             )?;
-            let mut fields = String::new();
             for (year, table) in &import.tables {
                 let previous: Option<i64> = current
                     .query_row(params![year.0, table.table.name()], |row| row.get(0))
@@ -196,14 +191,12 @@ impl Store for SqliteStore {
                     supersede.execute(params![table_id, previous])?;
                 }
                 for row in &table.rows {
-                    fields.clear();
-                    for (i, value) in row.fields.iter().enumerate() {
-                        if i > 0 {
-                            fields.push(FIELD_SEPARATOR);
-                        }
-                        fields.push_str(value);
-                    }
-                    insert_row.execute(params![table_id, row.line as i64, row.child(), fields])?;
+                    insert_row.execute(params![
+                        table_id,
+                        row.line as i64,
+                        row.child(),
+                        row.joined()
+                    ])?;
                 }
             }
         }
@@ -259,10 +252,7 @@ mod tests {
             file: file.to_string(),
             rows: rows
                 .iter()
-                .map(|(line, fields)| RawRow {
-                    line: *line,
-                    fields: fields.iter().map(|s| s.to_string()).collect(),
-                })
+                .map(|(line, fields)| RawRow::new(*line, fields))
                 .collect(),
         }
     }

@@ -13,7 +13,10 @@ use permanence_synth::{SynthConfig, generate, write_returns};
 fn main() -> std::io::Result<()> {
     let mut args = std::env::args().skip(1);
     let out = PathBuf::from(args.next().expect("an output folder"));
-    let mut number = |default: i64| args.next().map_or(default, |a| a.parse().expect("a number"));
+    let mut number = |default: i64| {
+        args.next()
+            .map_or(default, |a| a.parse().expect("a number"))
+    };
     let config = SynthConfig {
         children: number(100_000) as usize,
         seed: number(1) as u64,

@@ -37,7 +37,9 @@ fn main() {
             .flat_map(|j| j.periods.iter())
             .filter(|p| p.end.is_some_and(|e| year.start() <= e && e <= year.end()))
             .count();
-        println!("{year}: looked after at 31 March {looked_after}, started {started}, ceased {ceased}");
+        println!(
+            "{year}: looked after at 31 March {looked_after}, started {started}, ceased {ceased}"
+        );
     }
 
     let day = config.last_year.end();
@@ -58,17 +60,36 @@ fn main() {
         bands[band] += 1;
     }
     println!("\nAt {day}: {} looked after", cla.len());
-    println!("ages: <1 {} (5%), 1-4 {} (14%), 5-9 {} (18%), 10-15 {} (39%), 16+ {} (25%)",
-        share(bands[0]), share(bands[1]), share(bands[2]), share(bands[3]), share(bands[4]));
-    let male = cla.iter().filter(|j| j.record.header.sex.label() == "Male").count();
+    println!(
+        "ages: <1 {} (5%), 1-4 {} (14%), 5-9 {} (18%), 10-15 {} (39%), 16+ {} (25%)",
+        share(bands[0]),
+        share(bands[1]),
+        share(bands[2]),
+        share(bands[3]),
+        share(bands[4])
+    );
+    let male = cla
+        .iter()
+        .filter(|j| j.record.header.sex.label() == "Male")
+        .count();
     println!("male {} (56%)", share(male));
     let mut groups: BTreeMap<char, usize> = BTreeMap::new();
     for j in &cla {
-        *groups.entry(j.record.header.ethnic.code().chars().next().unwrap()).or_default() += 1;
+        *groups
+            .entry(j.record.header.ethnic.code().chars().next().unwrap())
+            .or_default() += 1;
     }
-    println!("ethnicity (W 73, M 10, B 7, A 5, O/C 4, R/N 1): {:?}",
-        groups.iter().map(|(k, v)| format!("{k} {}", share(*v))).collect::<Vec<_>>());
-    let n1 = cla.iter().filter(|j| j.episode_on(day).unwrap().cin.code() == "N1").count();
+    println!(
+        "ethnicity (W 73, M 10, B 7, A 5, O/C 4, R/N 1): {:?}",
+        groups
+            .iter()
+            .map(|(k, v)| format!("{k} {}", share(*v)))
+            .collect::<Vec<_>>()
+    );
+    let n1 = cla
+        .iter()
+        .filter(|j| j.episode_on(day).unwrap().cin.code() == "N1")
+        .count();
     println!("CIN N1 {} (66%)", share(n1));
     let uasc = cla.iter().filter(|j| j.record.uasc_until.is_some()).count();
     println!("UASC {} (~7%)", share(uasc));
@@ -81,16 +102,47 @@ fn main() {
         *codes.entry(e.place.code()).or_default() += 1;
         *legal.entry(e.ls.code()).or_default() += 1;
     }
-    println!("placements (foster ~70%): {:?}", places.iter().map(|(k, v)| format!("{} {}", k.label(), share(*v))).collect::<Vec<_>>());
-    println!("PLACE: {:?}", codes.iter().map(|(k, v)| format!("{k} {}", share(*v))).collect::<Vec<_>>());
-    println!("LS: {:?}", legal.iter().map(|(k, v)| format!("{k} {}", share(*v))).collect::<Vec<_>>());
-    let three_plus = cla.iter().filter(|j| j.placements_in_last_12_months(day) >= 3).count();
-    let one = cla.iter().filter(|j| j.placements_in_last_12_months(day) == 1).count();
-    println!("3+ placements in year {} (10%), one placement {} (69%)", share(three_plus), share(one));
-    let young_home = cla.iter().filter(|j| {
-        let e = j.episode_on(day).unwrap();
-        e.place.is_childrens_home() && age_on(j.record.header.dob, day) < 11
-    }).count();
+    println!(
+        "placements (foster ~70%): {:?}",
+        places
+            .iter()
+            .map(|(k, v)| format!("{} {}", k.label(), share(*v)))
+            .collect::<Vec<_>>()
+    );
+    println!(
+        "PLACE: {:?}",
+        codes
+            .iter()
+            .map(|(k, v)| format!("{k} {}", share(*v)))
+            .collect::<Vec<_>>()
+    );
+    println!(
+        "LS: {:?}",
+        legal
+            .iter()
+            .map(|(k, v)| format!("{k} {}", share(*v)))
+            .collect::<Vec<_>>()
+    );
+    let three_plus = cla
+        .iter()
+        .filter(|j| j.placements_in_last_12_months(day) >= 3)
+        .count();
+    let one = cla
+        .iter()
+        .filter(|j| j.placements_in_last_12_months(day) == 1)
+        .count();
+    println!(
+        "3+ placements in year {} (10%), one placement {} (69%)",
+        share(three_plus),
+        share(one)
+    );
+    let young_home = cla
+        .iter()
+        .filter(|j| {
+            let e = j.episode_on(day).unwrap();
+            e.place.is_childrens_home() && age_on(j.record.header.dob, day) < 11
+        })
+        .count();
     println!("under 11 in a children's home: {young_home}");
 
     // Adoptions: time from entry to adoption.
@@ -100,15 +152,21 @@ fn main() {
     for j in &journeys {
         for p in &j.periods {
             if let (Some(end), Some(rec)) = (p.end, p.reason_ceased)
-                && year.start() <= end && end <= year.end() {
-                    *exits.entry(rec.code()).or_default() += 1;
-                    if matches!(rec.code(), "E11" | "E12") {
-                        adoption_days.push(days_between(p.start, end));
-                    }
+                && year.start() <= end
+                && end <= year.end()
+            {
+                *exits.entry(rec.code()).or_default() += 1;
+                if matches!(rec.code(), "E11" | "E12") {
+                    adoption_days.push(days_between(p.start, end));
                 }
+            }
         }
     }
     let mean = adoption_days.iter().sum::<i32>() as f64 / adoption_days.len().max(1) as f64;
-    println!("\nadoptions in {year}: {} (entry to adoption {:.2} years; England 2.25)", adoption_days.len(), mean / 365.25);
+    println!(
+        "\nadoptions in {year}: {} (entry to adoption {:.2} years; England 2.25)",
+        adoption_days.len(),
+        mean / 365.25
+    );
     println!("exits in {year}: {exits:?}");
 }

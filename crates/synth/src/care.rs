@@ -70,8 +70,14 @@ enum Term {
 /// A kind of placement, before it is turned into the year's PLACE code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
-    Foster { kin: bool, term: Term },
-    Adoptive { with_foster_carers: bool, consent: bool },
+    Foster {
+        kin: bool,
+        term: Term,
+    },
+    Adoptive {
+        with_foster_carers: bool,
+        consent: bool,
+    },
     ChildrensHome,
     SecureHome,
     Supported,
@@ -325,7 +331,11 @@ fn clear_temporary_placements(
             let from = legal[i].0;
             if stay.start < from && from <= back {
                 let upper = legal.get(i + 1).map_or(end, |next| next.0);
-                legal[i].0 = if back + 1 < upper { back + 1 } else { stay.start };
+                legal[i].0 = if back + 1 < upper {
+                    back + 1
+                } else {
+                    stay.start
+                };
             }
         }
     }
@@ -586,14 +596,17 @@ fn placements(
     // move to supported accommodation at 16-17; a long spell placed with parents.
     let mut young_home = plan.young_in_childrens_home.then(|| {
         let from = start + random.int(14, 180);
-        (from, from + random.range(YOUNG_CHILD_IN_CHILDRENS_HOME_DAYS))
+        (
+            from,
+            from + random.range(YOUNG_CHILD_IN_CHILDRENS_HOME_DAYS),
+        )
     });
-    let mut match_day = (plan.route == Route::LongTerm)
-        .then(|| start + random.range(LONG_TERM_MATCH_DAYS));
+    let mut match_day =
+        (plan.route == Route::LongTerm).then(|| start + random.range(LONG_TERM_MATCH_DAYS));
     let sixteen = birthday(child.dob, 16) + random.int(0, 400);
     let mut move_at_sixteen = sixteen > start && plan.route == Route::LongTerm;
-    let mut home_on_order = plan.route == Route::LongTerm
-        && random.chance(PLACED_WITH_PARENTS_LONG_TERM_SHARE);
+    let mut home_on_order =
+        plan.route == Route::LongTerm && random.chance(PLACED_WITH_PARENTS_LONG_TERM_SHARE);
 
     let mut t = start;
     loop {
@@ -627,7 +640,13 @@ fn placements(
             && let Some(day) = match_day
             && day > t
             && day < next
-            && matches!(current.kind, Kind::Foster { term: Term::Short, .. })
+            && matches!(
+                current.kind,
+                Kind::Foster {
+                    term: Term::Short,
+                    ..
+                }
+            )
         {
             let Kind::Foster { kin, .. } = current.kind else {
                 unreachable!()
@@ -700,7 +719,9 @@ fn placements(
         tail = None;
     }
     if let Some((at, kind)) = tail {
-        if kind != Kind::WithParents && !matches!(stays.last().map(|s| s.kind), Some(Kind::Foster { .. })) {
+        if kind != Kind::WithParents
+            && !matches!(stays.last().map(|s| s.kind), Some(Kind::Foster { .. }))
+        {
             // An adoptive placement follows foster care (rule 336): a last foster
             // placement before it, or the last placement becomes one.
             let foster = Kind::Foster {
@@ -849,7 +870,12 @@ fn resolve_codes(random: &mut Random, child: &ChildContext<'_>, stays: &mut Vec<
             }
             Kind::OtherPlacement => {
                 if first_year >= 2026 {
-                    *random.one_of(&[Placement::Z11, Placement::Z12, Placement::Z13, Placement::Z14])
+                    *random.one_of(&[
+                        Placement::Z11,
+                        Placement::Z12,
+                        Placement::Z13,
+                        Placement::Z14,
+                    ])
                 } else {
                     Placement::Z1
                 }

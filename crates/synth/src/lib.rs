@@ -48,7 +48,7 @@ mod sketch;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use permanence_domain::{ChildRecord, CollectionYear};
+use permanence_domain::{ChildRecord, CollectionYear, Date};
 use permanence_ssda903::write::{WriteSummary, write_return};
 
 use crate::calendar::{Day, year_end, year_start};
@@ -89,6 +89,28 @@ const REGISTER_SALT: u64 = 0x5EED_0FB0_0C00_u64;
 ///
 /// If `first_year` is after `last_year`.
 pub fn generate(config: &SynthConfig) -> Vec<ChildRecord> {
+    generate_until(config, year_end(config.last_year.0))
+}
+
+/// Like [`generate`], but as a council's extract on `as_at` during the last collection
+/// year shows the borough (councils extract monthly): nothing after `as_at` is known,
+/// and the last year has no OC2 rows yet (those are about 31 March). `as_at` on or after
+/// 31 March of the last year is the same as [`generate`].
+///
+/// # Panics
+///
+/// If `first_year` is after `last_year`, or `as_at` is before the last year began.
+pub fn generate_as_at(config: &SynthConfig, as_at: Date) -> Vec<ChildRecord> {
+    assert!(
+        as_at >= config.last_year.start(),
+        "{as_at} is before the last collection year ({}) began",
+        config.last_year
+    );
+    let horizon = calendar::from_date(as_at).min(year_end(config.last_year.0));
+    generate_until(config, horizon)
+}
+
+fn generate_until(config: &SynthConfig, horizon: Day) -> Vec<ChildRecord> {
     assert!(
         config.first_year <= config.last_year,
         "the first year ({}) is after the last ({})",
@@ -96,7 +118,7 @@ pub fn generate(config: &SynthConfig) -> Vec<ChildRecord> {
         config.last_year
     );
     let window_start: Day = year_start(config.first_year.0);
-    let horizon: Day = year_end(config.last_year.0);
+    let last_day: Day = year_end(config.last_year.0);
     let window = Window {
         first_year: config.first_year.0,
         last_year: config.last_year.0,
@@ -110,7 +132,7 @@ pub fn generate(config: &SynthConfig) -> Vec<ChildRecord> {
     let mut children = Vec::with_capacity(config.children);
     while children.len() < config.children {
         let mut random = Random::seeded(borough.seed());
-        let entry = random.int(earliest_entry, horizon);
+        let entry = random.int(earliest_entry, last_day);
         let sketch = sketch::sketch(&mut random, entry);
         if !sketch.appears_between(window_start, horizon) {
             continue;
@@ -137,6 +159,17 @@ pub fn year_folder(year: CollectionYear) -> String {
 /// return holds, in year order.
 pub fn write_borough(config: &SynthConfig, out: &Path) -> io::Result<Vec<WriteSummary>> {
     let children = generate(config);
+    write_returns(config, &children, out)
+}
+
+/// Like [`write_borough`], with the borough as at `as_at` during the last year (see
+/// [`generate_as_at`]): the last year's return is a part-year extract.
+pub fn write_borough_as_at(
+    config: &SynthConfig,
+    as_at: Date,
+    out: &Path,
+) -> io::Result<Vec<WriteSummary>> {
+    let children = generate_as_at(config, as_at);
     write_returns(config, &children, out)
 }
 

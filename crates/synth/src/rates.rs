@@ -14,13 +14,11 @@ use permanence_domain::codes::*;
 
 /// How many years before the first collection year children may have entered care and
 /// still appear in the returns: a newborn looked after until 18 whose care-leaver
-/// information runs to the 21st birthday.
+/// information runs to the 21st birthday. Entry dates are uniform from then to the last
+/// 31 March (a constant number of entrants a year), so the population looked after is
+/// in a steady state and children already in care when the window opens have
+/// realistic earlier start dates.
 pub const PRE_WINDOW_YEARS: i32 = 21;
-
-/// Entrants per year are constant over time, so the population looked after is in a
-/// steady state: children already in care when the window opens have realistic earlier
-/// start dates.
-pub const ENTRY_RATE_IS_CONSTANT: bool = true;
 
 // ----- Who enters care -------------------------------------------------------------
 

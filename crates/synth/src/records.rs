@@ -7,8 +7,9 @@ use permanence_domain::codes::*;
 use permanence_domain::record::*;
 use permanence_domain::{ChildRecord, CollectionYear};
 
-use crate::calendar::{Day, age_on, birthday, days_from_civil, dmy, to_date, year_end, year_of,
-    year_start};
+use crate::calendar::{
+    Day, age_on, birthday, days_from_civil, dmy, to_date, year_end, year_of, year_start,
+};
 use crate::care::{ChildContext, PeriodDetail, detail};
 use crate::places::{OTHER_LA_CODES, OWN_LA_CODE, Register, home_postcode, upn};
 use crate::random::Random;
@@ -19,7 +20,8 @@ use crate::sketch::{Exit, Sketch};
 pub(crate) struct Window {
     pub(crate) first_year: i16,
     pub(crate) last_year: i16,
-    /// 31 March of the last year: nothing later is known.
+    /// 31 March of the last year, or the day of a part-year extract: nothing later is
+    /// known.
     pub(crate) horizon: Day,
     /// How many social workers the borough has (the pool of SW_IDs).
     pub(crate) social_workers: i32,
@@ -155,21 +157,24 @@ pub(crate) fn build(
                 }
                 let arranged = matches!(
                     prev_perm,
-                    Some(
-                        PreviousPermanence::P1
-                            | PreviousPermanence::P2
-                            | PreviousPermanence::P3
-                    )
+                    Some(PreviousPermanence::P1 | PreviousPermanence::P2 | PreviousPermanence::P3)
                 );
                 let (la_perm, date_perm) = if arranged {
                     let order = random.int(dob + 180, plan.start - 60);
+                    // Sometimes only the month and year, or the year, is known (ZZ); only
+                    // when the order is known to predate the period even so (rule 632).
                     let date = dmy(order);
+                    let (y, m, _) = crate::calendar::civil_from_days(order);
+                    let (start_y, start_m, _) = crate::calendar::civil_from_days(plan.start);
                     let date = match random.index(&[0.8, 0.15, 0.05]) {
-                        0 => date,
-                        1 => format!("ZZ{}", &date[2..]),
-                        _ => format!("ZZ/ZZ{}", &date[5..]),
+                        1 if (y, m) < (start_y, start_m) => format!("ZZ{}", &date[2..]),
+                        2 if y < start_y => format!("ZZ/ZZ{}", &date[5..]),
+                        _ => date,
                     };
-                    (Some((*random.one_of(&OTHER_LA_CODES)).to_string()), Some(date))
+                    (
+                        Some((*random.one_of(&OTHER_LA_CODES)).to_string()),
+                        Some(date),
+                    )
                 } else {
                     (None, None)
                 };
@@ -189,9 +194,9 @@ pub(crate) fn build(
         if let Some(adoption) = plan.adoption
             && adoption.decision <= horizon
         {
-            let ceased = adoption.reversed.and_then(|(at, reason)| {
-                known(window, at).map(|at| (at, reason))
-            });
+            let ceased = adoption
+                .reversed
+                .and_then(|(at, reason)| known(window, at).map(|at| (at, reason)));
             placed_for_adoption.push(PlacedForAdoption {
                 date_placed: to_date(adoption.decision),
                 date_placed_ceased: ceased.map(|(at, _)| to_date(at)),
@@ -321,6 +326,10 @@ fn oc2_rows(random: &mut Random, dob: Day, in_care: &[(Day, Day)], window: &Wind
     let mut rows = Vec::new();
     for year in window.first_year..=window.last_year {
         let (start, end) = (year_start(year), year_end(year));
+        if end > window.horizon {
+            // A part-year extract: the year's OC2 is not known yet.
+            break;
+        }
         if !in_care.iter().any(|&(from, to)| from <= start && to >= end) {
             continue;
         }
@@ -403,18 +412,19 @@ fn oc3_row(
             other => other,
         };
     }
-    let still_with_carers = stayed_put
-        && age >= 19
-        && random.chance(STAYING_PUT_STILL_AT[(nth).min(2)]);
+    let still_with_carers =
+        stayed_put && age >= 19 && random.chance(STAYING_PUT_STILL_AT[(nth).min(2)]);
     let accom = if still_with_carers {
         Accommodation::Z1
     } else {
         let mut accom = random.pick(&ACCOMMODATION);
         // Not with former foster carers at 17 (3001); no foyer under 18 (347).
-        while (age < 18 && matches!(accom, Accommodation::T1 | Accommodation::T2))
-            || (age < 18 && matches!(accom, Accommodation::Z1 | Accommodation::Z2))
-            || (!stayed_put && matches!(accom, Accommodation::Z1 | Accommodation::Z2))
-        {
+        let allowed = |accom: Accommodation| match accom {
+            Accommodation::T1 | Accommodation::T2 => age >= 18,
+            Accommodation::Z1 | Accommodation::Z2 => age >= 18 && stayed_put,
+            _ => true,
+        };
+        while !allowed(accom) {
             accom = random.pick(&ACCOMMODATION);
         }
         accom
@@ -469,10 +479,7 @@ fn social_workers(
         if let Some(change) = to
             && !in_care.iter().any(|&(a, b)| a <= change && change < b)
         {
-            to = in_care
-                .iter()
-                .map(|&(a, _)| a)
-                .find(|&a| a > change);
+            to = in_care.iter().map(|&(a, _)| a).find(|&a| a > change);
         }
         let id = random.int(1, window.social_workers);
         let last = to.unwrap_or(Day::MAX);

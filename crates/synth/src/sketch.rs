@@ -181,9 +181,8 @@ pub(crate) fn sketch(random: &mut Random, entry: Day) -> Sketch {
     } else {
         route_for_band(random, band)
     };
-    let young_in_childrens_home = !uasc
-        && age_on(dob, entry) < 9
-        && random.chance(YOUNG_CHILD_IN_CHILDRENS_HOME_SHARE);
+    let young_in_childrens_home =
+        !uasc && age_on(dob, entry) < 9 && random.chance(YOUNG_CHILD_IN_CHILDRENS_HOME_SHARE);
     let route = if young_in_childrens_home {
         Route::LongTerm
     } else {
@@ -274,7 +273,10 @@ fn plan_period(random: &mut Random, dob: Day, start: Day, route: Route) -> Perio
             let with_foster_carers = random.chance(ADOPTED_BY_FOSTER_CARERS_SHARE);
             let reversed = random.chance(ADOPTION_PLAN_REVERSED_SHARE).then(|| {
                 let reason = if consent {
-                    random.pick(&[(ReasonPlacedCeased::Rd1, 0.5), (ReasonPlacedCeased::Rd4, 0.5)])
+                    random.pick(&[
+                        (ReasonPlacedCeased::Rd1, 0.5),
+                        (ReasonPlacedCeased::Rd4, 0.5),
+                    ])
                 } else {
                     random.pick(&[
                         (ReasonPlacedCeased::Rd1, 0.35),
@@ -337,11 +339,7 @@ fn plan_period(random: &mut Random, dob: Day, start: Day, route: Route) -> Perio
             };
             (route, end, exit)
         }
-        Route::Remand => (
-            route,
-            start + random.range(REMAND_DAYS),
-            Exit::RemandEnded,
-        ),
+        Route::Remand => (route, start + random.range(REMAND_DAYS), Exit::RemandEnded),
         Route::Uasc => {
             if random.chance(UASC_AGE_ASSESSED_ADULT_SHARE) {
                 (route, start + random.int(14, 180), Exit::AgeAssessedAdult)

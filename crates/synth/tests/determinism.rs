@@ -36,7 +36,12 @@ fn the_same_seed_gives_byte_identical_files() {
     write_borough(&config(42), one.path()).unwrap();
     write_borough(&config(42), two.path()).unwrap();
     let (one, two) = (files(one.path()), files(two.path()));
-    assert_eq!(one.len(), 5 * 10 + 3, "{:?}", one.keys().collect::<Vec<_>>());
+    assert_eq!(
+        one.len(),
+        5 * 10 + 3,
+        "{:?}",
+        one.keys().collect::<Vec<_>>()
+    );
     assert!(one.contains_key("2025_26/sw_episodes.csv"));
     assert!(one.contains_key("2021_22/episodes.csv"));
     for (name, bytes) in &one {

@@ -53,7 +53,11 @@ fn there_are_as_many_children_as_asked_with_distinct_ids() {
 fn episodes_chain_into_periods_of_care() {
     for child in borough() {
         let episodes = &child.episodes;
-        assert!(!episodes.is_empty() || !child.care_leaver_outcomes.is_empty(), "{}", child.child);
+        assert!(
+            !episodes.is_empty() || !child.care_leaver_outcomes.is_empty(),
+            "{}",
+            child.child
+        );
         let dob = child.header.dob;
         let eighteen = birthday(dob, 18);
         for (i, e) in episodes.iter().enumerate() {
@@ -61,21 +65,36 @@ fn episodes_chain_into_periods_of_care() {
             assert!(dob < e.decom, "{id}: DECOM {} not after DOB {dob}", e.decom);
             assert!(e.decom < eighteen, "{id}: starts at 18 or over");
             assert!(e.decom <= horizon(), "{id}: starts after the last 31 March");
-            assert_eq!(e.dec.is_some(), e.rec.is_some(), "{id}: DEC and REC together");
+            assert_eq!(
+                e.dec.is_some(),
+                e.rec.is_some(),
+                "{id}: DEC and REC together"
+            );
             if let Some(dec) = e.dec {
                 assert!(dec > e.decom, "{id}: episode {} lasts no time", e.decom);
                 assert!(dec <= eighteen, "{id}: looked after past 18");
                 assert!(dec <= horizon(), "{id}: DEC after the last 31 March");
             } else {
-                assert_eq!(i, episodes.len() - 1, "{id}: an open episode that is not the last");
-                assert!(e.reason_place_change.is_none(), "{id}: change reason on an open episode");
+                assert_eq!(
+                    i,
+                    episodes.len() - 1,
+                    "{id}: an open episode that is not the last"
+                );
+                assert!(
+                    e.reason_place_change.is_none(),
+                    "{id}: change reason on an open episode"
+                );
             }
             if i == 0 {
                 assert_eq!(e.rne, ReasonNewEpisode::S, "{id}: first episode not S");
             }
             if let Some(next) = episodes.get(i + 1) {
                 let dec = e.dec.expect("only the last episode is open");
-                assert!(dec <= next.decom, "{id}: episodes overlap at {}", next.decom);
+                assert!(
+                    dec <= next.decom,
+                    "{id}: episodes overlap at {}",
+                    next.decom
+                );
                 if e.rec == Some(ReasonEpisodeCeased::X1) {
                     assert_eq!(dec, next.decom, "{id}: X1 not followed the same day");
                     assert_ne!(next.rne, ReasonNewEpisode::S, "{id}: S after X1");
@@ -117,13 +136,20 @@ fn episode_fields_follow_the_dfe_rules() {
                     assert_eq!(provider, None, "{id}: provider for {}", e.place)
                 }
                 P1 => assert_eq!(provider, Some(Pr0), "{id}: P1 not PR0"),
-                _ => assert!(provider.is_some() && provider != Some(Pr0), "{id}: {}", e.place),
+                _ => assert!(
+                    provider.is_some() && provider != Some(Pr0),
+                    "{id}: {}",
+                    e.place
+                ),
             }
             if matches!(e.place, R2 | R5) {
                 assert!(!matches!(provider, Some(Pr1 | Pr2)));
             }
             if provider == Some(Pr3) {
-                assert!(!matches!(e.place, A3 | A4 | A5 | A6 | K1 | K2 | U1 | U2 | U3 | U4 | U5 | U6));
+                assert!(!matches!(
+                    e.place,
+                    A3 | A4 | A5 | A6 | K1 | K2 | U1 | U2 | U3 | U4 | U5 | U6
+                ));
             }
             // URN (rules 218, 222, 230, 242).
             let exempt = matches!(e.place, P1 | P3 | R1 | R2 | R5 | T0 | T1 | T2 | T3 | T4)
@@ -133,37 +159,76 @@ fn episode_fields_follow_the_dfe_rules() {
             } else if e.place == H5 {
                 let registered = Date::constant(2023, 10, 29);
                 let needs = e.dec.is_none_or(|dec| dec >= registered);
-                assert!(e.urn.is_some() || !needs, "{id}: H5 without URN from {}", e.decom);
+                assert!(
+                    e.urn.is_some() || !needs,
+                    "{id}: H5 without URN from {}",
+                    e.decom
+                );
                 if e.urn.is_some() {
-                    assert!(e.decom >= Date::constant(2023, 4, 1), "{id}: H5 URN in 2022/23");
+                    assert!(
+                        e.decom >= Date::constant(2023, 4, 1),
+                        "{id}: H5 URN in 2022/23"
+                    );
                 }
             } else {
-                let urn = e.urn.as_deref().unwrap_or_else(|| panic!("{id}: no URN for {}", e.place));
-                assert!(urn == "XXXXXXX" || (urn.len() == 7 && urn.bytes().all(|b| b.is_ascii_digit())), "{urn}");
+                let urn = e
+                    .urn
+                    .as_deref()
+                    .unwrap_or_else(|| panic!("{id}: no URN for {}", e.place));
+                assert!(
+                    urn == "XXXXXXX" || (urn.len() == 7 && urn.bytes().all(|b| b.is_ascii_digit())),
+                    "{urn}"
+                );
                 if urn == "XXXXXXX" {
-                    assert!(matches!(e.place, A3 | A4 | A5 | A6 | U1 | U2 | U3 | U4 | U5 | U6));
+                    assert!(matches!(
+                        e.place,
+                        A3 | A4 | A5 | A6 | U1 | U2 | U3 | U4 | U5 | U6
+                    ));
                 }
             }
             // Postcodes: both present; different unless placed with parents (392d).
-            let (home, placement) = (e.home_post.as_deref().unwrap(), e.pl_post.as_deref().unwrap());
-            assert_eq!(home == placement, e.place == P1, "{id}: postcodes {home} {placement}");
+            let (home, placement) = (
+                e.home_post.as_deref().unwrap(),
+                e.pl_post.as_deref().unwrap(),
+            );
+            assert_eq!(
+                home == placement,
+                e.place == P1,
+                "{id}: postcodes {home} {placement}"
+            );
             // Placed with parents never under section 20 (378); K3/H5 16+ (370, 371).
             if e.place == P1 {
                 assert_ne!(e.ls, LegalStatus::V2, "{id}: P1 under V2");
             }
             if matches!(e.place, K3 | H5) {
-                assert!(birthday(child.header.dob, 16) <= e.decom, "{id}: {} under 16", e.place);
+                assert!(
+                    birthday(child.header.dob, 16) <= e.decom,
+                    "{id}: {} under 16",
+                    e.place
+                );
             }
             if matches!(e.place, A5 | A6) {
-                assert_eq!(e.ls, LegalStatus::E1, "{id}: {} without a placement order", e.place);
+                assert_eq!(
+                    e.ls,
+                    LegalStatus::E1,
+                    "{id}: {} without a placement order",
+                    e.place
+                );
             }
             if matches!(e.place, A3 | A5) {
-                assert!(matches!(e.rne, ReasonNewEpisode::S | ReasonNewEpisode::T | ReasonNewEpisode::U), "{id}: 217");
+                assert!(
+                    matches!(
+                        e.rne,
+                        ReasonNewEpisode::S | ReasonNewEpisode::T | ReasonNewEpisode::U
+                    ),
+                    "{id}: 217"
+                );
             }
             // Reasons for placement change (rules 225, 226, 233).
             let next = episodes.get(i + 1);
             let moves = e.rec == Some(ReasonEpisodeCeased::X1)
-                && next.is_some_and(|n| n.rne != ReasonNewEpisode::L && n.rne != ReasonNewEpisode::S);
+                && next
+                    .is_some_and(|n| n.rne != ReasonNewEpisode::L && n.rne != ReasonNewEpisode::S);
             let temporary = e.place.is_temporary() || next.is_some_and(|n| n.place.is_temporary());
             assert_eq!(
                 e.reason_place_change.is_some(),
@@ -180,13 +245,25 @@ fn episode_fields_follow_the_dfe_rules() {
                 let status_changed = next.ls != e.ls;
                 match next.rne {
                     ReasonNewEpisode::L => {
-                        assert!(status_changed && !placement_changed, "{id}: L at {}: {e:?} {next:?}", next.decom)
+                        assert!(
+                            status_changed && !placement_changed,
+                            "{id}: L at {}: {e:?} {next:?}",
+                            next.decom
+                        )
                     }
                     ReasonNewEpisode::P | ReasonNewEpisode::T => {
-                        assert!(placement_changed && !status_changed, "{id}: P/T at {}: {e:?} {next:?}", next.decom)
+                        assert!(
+                            placement_changed && !status_changed,
+                            "{id}: P/T at {}: {e:?} {next:?}",
+                            next.decom
+                        )
                     }
                     ReasonNewEpisode::B | ReasonNewEpisode::U => {
-                        assert!(placement_changed && status_changed, "{id}: B/U at {}: {e:?} {next:?}", next.decom)
+                        assert!(
+                            placement_changed && status_changed,
+                            "{id}: B/U at {}: {e:?} {next:?}",
+                            next.decom
+                        )
                     }
                     ReasonNewEpisode::S => unreachable!(),
                 }
@@ -198,7 +275,10 @@ fn episode_fields_follow_the_dfe_rules() {
                 // Open on the last 31 March, or followed by the return.
                 if let Some(after) = next {
                     assert_eq!(after.rne, ReasonNewEpisode::P);
-                    assert_eq!((after.place, &after.pl_post), (before.place, &before.pl_post));
+                    assert_eq!(
+                        (after.place, &after.pl_post),
+                        (before.place, &before.pl_post)
+                    );
                 } else {
                     assert_eq!(e.dec, None, "{id}: period ends in a temporary placement");
                 }
@@ -224,21 +304,40 @@ fn other_tables_fit_the_episodes() {
     let last_year = config().last_year;
     for child in borough() {
         let id = &child.child;
-        let looked_after = |date: Date| child.episodes.iter().any(|e| e.decom <= date && e.dec.is_none_or(|d| d > date));
+        let looked_after = |date: Date| {
+            child
+                .episodes
+                .iter()
+                .any(|e| e.decom <= date && e.dec.is_none_or(|d| d > date))
+        };
         for review in &child.reviews {
             assert!(review.review <= horizon());
-            assert!(looked_after(review.review), "{id}: review {} out of care", review.review);
+            assert!(
+                looked_after(review.review),
+                "{id}: review {} out of care",
+                review.review
+            );
             let under_four = review.review < birthday(child.header.dob, 4);
-            assert_eq!(review.review_code == Some(ReviewCode::Pn0), under_four, "{id}: 440/441");
+            assert_eq!(
+                review.review_code == Some(ReviewCode::Pn0),
+                under_four,
+                "{id}: 440/441"
+            );
         }
         let mut last_end = None;
         for missing in &child.missing {
-            assert!(missing.mis_start <= horizon() && looked_after(missing.mis_start), "{id}");
+            assert!(
+                missing.mis_start <= horizon() && looked_after(missing.mis_start),
+                "{id}"
+            );
             if let Some(end) = missing.mis_end {
                 assert!(end >= missing.mis_start && end <= horizon());
                 assert!(looked_after(end), "{id}: missing beyond the placement");
             }
-            assert!(last_end.is_none_or(|e| e < missing.mis_start), "{id}: missing overlaps");
+            assert!(
+                last_end.is_none_or(|e| e < missing.mis_start),
+                "{id}: missing overlaps"
+            );
             last_end = Some(missing.mis_end.unwrap_or(Date::MAX));
         }
         for row in &child.outcomes {
@@ -246,20 +345,43 @@ fn other_tables_fit_the_episodes() {
         }
         for row in &child.care_leaver_outcomes {
             assert!(row.year <= last_year);
-            assert!(row.activ.unwrap().valid_in(row.year), "{id}: {:?} in {}", row.activ, row.year);
+            assert!(
+                row.activ.unwrap().valid_in(row.year),
+                "{id}: {:?} in {}",
+                row.activ,
+                row.year
+            );
         }
         for row in &child.adoptions {
             assert!(row.year <= last_year);
-            assert!(child.episodes.iter().any(|e| matches!(e.rec, Some(ReasonEpisodeCeased::E11 | ReasonEpisodeCeased::E12))));
+            assert!(child.episodes.iter().any(|e| matches!(
+                e.rec,
+                Some(ReasonEpisodeCeased::E11 | ReasonEpisodeCeased::E12)
+            )));
             assert!(row.date_int <= row.date_match);
         }
         let mut years = BTreeSet::new();
         for row in &child.previous_permanence {
-            assert!(years.insert(row.year), "{id}: two PrevPerm rows in {}", row.year);
+            assert!(
+                years.insert(row.year),
+                "{id}: two PrevPerm rows in {}",
+                row.year
+            );
         }
-        let adopted = child.episodes.iter().filter(|e| matches!(e.rec, Some(ReasonEpisodeCeased::E11 | ReasonEpisodeCeased::E12)));
+        let adopted = child.episodes.iter().filter(|e| {
+            matches!(
+                e.rec,
+                Some(ReasonEpisodeCeased::E11 | ReasonEpisodeCeased::E12)
+            )
+        });
         for episode in adopted {
-            assert!(matches!(episode.place, Placement::A3 | Placement::A4 | Placement::A5 | Placement::A6), "{id}: 390");
+            assert!(
+                matches!(
+                    episode.place,
+                    Placement::A3 | Placement::A4 | Placement::A5 | Placement::A6
+                ),
+                "{id}: 390"
+            );
         }
         let mut open = 0;
         for (i, worker) in child.social_worker_episodes.iter().enumerate() {
@@ -293,9 +415,13 @@ fn care_leaver_rows_are_for_those_who_left_before_the_birthday() {
             let last = last.expect("care leavers were looked after");
             let left = last.dec.expect("care leavers have left");
             // The 17th-21st birthday in the row's year came after leaving care.
-            let birthdays: Vec<Date> = (17..=21).map(|age| birthday(child.header.dob, age)).collect();
+            let birthdays: Vec<Date> = (17..=21)
+                .map(|age| birthday(child.header.dob, age))
+                .collect();
             assert!(
-                birthdays.iter().any(|b| CollectionYear::containing(*b) == row.year && *b > left),
+                birthdays
+                    .iter()
+                    .any(|b| CollectionYear::containing(*b) == row.year && *b > left),
                 "{}: OC3 in {} but left {}",
                 child.child,
                 row.year,
@@ -313,12 +439,21 @@ fn read(path: &Path) -> Vec<BTreeMap<String, String>> {
         .records()
         .map(|record| {
             let record = record.unwrap();
-            headers.iter().map(String::from).zip(record.iter().map(String::from)).collect()
+            headers
+                .iter()
+                .map(String::from)
+                .zip(record.iter().map(String::from))
+                .collect()
         })
         .collect()
 }
 
-fn check<C: Code>(rows: &[BTreeMap<String, String>], column: &str, year: CollectionYear, file: &str) {
+fn check<C: Code>(
+    rows: &[BTreeMap<String, String>],
+    column: &str,
+    year: CollectionYear,
+    file: &str,
+) {
     for row in rows {
         let text = &row[column];
         if !text.is_empty() {
@@ -344,19 +479,32 @@ fn written_returns_hold_valid_codes_and_every_child() {
         check::<Sex>(&header, "SEX", year, "header.csv");
         check::<Ethnicity>(&header, "ETHNIC", year, "header.csv");
         for row in &header {
-            assert!(children.insert((year, row["CHILD"].clone())), "two header rows");
+            assert!(
+                children.insert((year, row["CHILD"].clone())),
+                "two header rows"
+            );
             let upn = &row["UPN"];
             assert!(upn.starts_with("UN") || upn.len() == 13, "{upn}");
             parse_dmy(&row["DOB"]).unwrap();
         }
         let episodes = read(&f("episodes.csv"));
-        for column in ["RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "REC", "REASON_PLACE_CHANGE"] {
+        for column in [
+            "RNE",
+            "LS",
+            "CIN",
+            "PLACE",
+            "PLACE_PROVIDER",
+            "REC",
+            "REASON_PLACE_CHANGE",
+        ] {
             match column {
                 "RNE" => check::<ReasonNewEpisode>(&episodes, column, year, "episodes.csv"),
                 "LS" => check::<LegalStatus>(&episodes, column, year, "episodes.csv"),
                 "CIN" => check::<CategoryOfNeed>(&episodes, column, year, "episodes.csv"),
                 "PLACE" => check::<Placement>(&episodes, column, year, "episodes.csv"),
-                "PLACE_PROVIDER" => check::<PlacementProvider>(&episodes, column, year, "episodes.csv"),
+                "PLACE_PROVIDER" => {
+                    check::<PlacementProvider>(&episodes, column, year, "episodes.csv")
+                }
                 "REC" => check::<ReasonEpisodeCeased>(&episodes, column, year, "episodes.csv"),
                 _ => check::<ReasonPlaceChange>(&episodes, column, year, "episodes.csv"),
             }
@@ -394,8 +542,18 @@ fn written_returns_hold_valid_codes_and_every_child() {
         let ad1 = read(&f("ad1.csv"));
         check::<SexOfAdopters>(&ad1, "SEX_ADOPTR", year, "ad1.csv");
         check::<LegalStatusOfAdopters>(&ad1, "LS_ADOPTR", year, "ad1.csv");
-        check::<ReasonPlacedCeased>(&read(&f("placed_for_adoption.csv")), "REASON_PLACED_CEASED", year, "placed_for_adoption.csv");
-        check::<PreviousPermanence>(&read(&f("previous_permanence.csv")), "PREV_PERM", year, "previous_permanence.csv");
+        check::<ReasonPlacedCeased>(
+            &read(&f("placed_for_adoption.csv")),
+            "REASON_PLACED_CEASED",
+            year,
+            "placed_for_adoption.csv",
+        );
+        check::<PreviousPermanence>(
+            &read(&f("previous_permanence.csv")),
+            "PREV_PERM",
+            year,
+            "previous_permanence.csv",
+        );
         check::<MissingType>(&read(&f("missing.csv")), "MISSING", year, "missing.csv");
         if year.0 >= 2024 {
             let workers = read(&f("sw_episodes.csv"));
@@ -404,7 +562,9 @@ fn written_returns_hold_valid_codes_and_every_child() {
             let mut latest: BTreeMap<&str, (Date, bool)> = BTreeMap::new();
             for row in &workers {
                 let decom = parse_dmy(&row["SW_DECOM"]).unwrap();
-                let entry = latest.entry(row["CHILD"].as_str()).or_insert((decom, false));
+                let entry = latest
+                    .entry(row["CHILD"].as_str())
+                    .or_insert((decom, false));
                 if decom >= entry.0 {
                     *entry = (decom, row["SW_DEC"].is_empty());
                 }
@@ -426,7 +586,10 @@ fn returns_overlap_on_the_open_episode() {
     write_returns(&config(), borough(), dir.path()).unwrap();
     let earlier = read(&dir.path().join("2024_25/episodes.csv"));
     let later = read(&dir.path().join("2025_26/episodes.csv"));
-    let later_keys: BTreeSet<(String, String)> = later.iter().map(|r| (r["CHILD"].clone(), r["DECOM"].clone())).collect();
+    let later_keys: BTreeSet<(String, String)> = later
+        .iter()
+        .map(|r| (r["CHILD"].clone(), r["DECOM"].clone()))
+        .collect();
     let open: Vec<_> = earlier.iter().filter(|r| r["DEC"].is_empty()).collect();
     assert!(open.len() > 100);
     for row in open {

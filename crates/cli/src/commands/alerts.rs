@@ -3,10 +3,12 @@
 use std::io::Write;
 use std::path::Path;
 
-use permanence_rules::{Format, evaluate_all, render};
+use permanence_rules::{Finding, evaluate_all};
+use serde::Serialize;
 
 use super::{load_journeys, open_store, today};
 use crate::cli::{AlertsArgs, ListFormat};
+use crate::output::{Cell, TextTable};
 
 pub(crate) fn run(
     db: &Path,
@@ -31,11 +33,96 @@ pub(crate) fn run(
     let as_of = args.as_of.unwrap_or_else(today);
     let calendar = policy.calendar();
     let findings = evaluate_all(&journeys, &policy, &calendar, as_of);
-    let format = match args.format {
-        ListFormat::Table => Format::Table,
-        ListFormat::Csv => Format::Csv,
-        ListFormat::Json => Format::Json,
-    };
-    write!(out, "{}", render(&findings, format))?;
+    match args.format {
+        ListFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &findings)?;
+            writeln!(out)?;
+        }
+        ListFormat::Csv => write_csv(&findings, out)?,
+        ListFormat::Table => write_table(&findings, as_of, out)?,
+    }
+    Ok(())
+}
+
+/// A finding as one CSV row: dates as dd/mm/yyyy, evidence in one column.
+#[derive(Serialize)]
+struct CsvRow<'a> {
+    rule: &'a str,
+    child: &'a str,
+    status: &'a str,
+    due: String,
+    days_overdue: i32,
+    owner_role: &'a str,
+    escalated_to: &'a str,
+    title: &'a str,
+    evidence: String,
+}
+
+fn write_csv(findings: &[Finding], out: &mut dyn Write) -> anyhow::Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
+    for f in findings {
+        writer.serialize(CsvRow {
+            rule: f.rule,
+            child: &f.child,
+            status: f.status.as_str(),
+            due: f.due_text(),
+            days_overdue: f.days_overdue,
+            owner_role: f.owner_role.as_str(),
+            escalated_to: f.escalated_to.as_str(),
+            title: f.title,
+            evidence: f.evidence_text(),
+        })?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
+fn write_table(
+    findings: &[Finding],
+    as_of: permanence_domain::Date,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let as_of = permanence_domain::date::format_dmy(as_of);
+    if findings.is_empty() {
+        writeln!(out, "Nothing overdue or due soon on {as_of}.")?;
+        return Ok(());
+    }
+    let mut table = TextTable::new(
+        [
+            "Status",
+            "Rule",
+            "Child",
+            "Due",
+            "Days overdue",
+            "Owner",
+            "Now with",
+            "What",
+        ]
+        .map(String::from)
+        .to_vec(),
+    );
+    for f in findings {
+        table.push(vec![
+            Cell::text(f.status.label()),
+            Cell::text(f.rule),
+            Cell::text(&f.child),
+            Cell::text(f.due_text()),
+            if f.days_overdue > 0 {
+                Cell::number(f.days_overdue)
+            } else {
+                Cell::text("")
+            },
+            Cell::text(f.owner_role.label()),
+            Cell::text(f.escalated_to.label()),
+            Cell::text(f.title),
+        ]);
+    }
+    writeln!(out, "{}", table.render())?;
+    writeln!(
+        out,
+        "{} finding{} on {as_of}. `permanence alerts --child ID` shows one child's; `--format csv` gives the evidence.",
+        findings.len(),
+        if findings.len() == 1 { "" } else { "s" }
+    )?;
     Ok(())
 }

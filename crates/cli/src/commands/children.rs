@@ -248,18 +248,18 @@ fn chronology(journey: &Journey, as_of: Date) -> String {
             ),
         };
         events.push((episode.decom, 1, what));
-        if let Some(reason) = episode.reason_place_change {
-            if let Some(dec) = episode.dec {
-                events.push((
-                    dec,
-                    1,
-                    format!(
-                        "Placement ended: {} ({})",
-                        reason.description(),
-                        reason.code()
-                    ),
-                ));
-            }
+        if let Some(reason) = episode.reason_place_change
+            && let Some(dec) = episode.dec
+        {
+            events.push((
+                dec,
+                1,
+                format!(
+                    "Placement ended: {} ({})",
+                    reason.description(),
+                    reason.code()
+                ),
+            ));
         }
     }
     for review in &record.reviews {
@@ -330,7 +330,7 @@ fn chronology(journey: &Journey, as_of: Date) -> String {
             ),
         ));
     }
-    events.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    events.sort_by_key(|a| (a.0, a.1));
     line(String::new());
     for (date, order, what) in events {
         let indent = if order == 0 { "" } else { "  " };

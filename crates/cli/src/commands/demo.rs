@@ -9,8 +9,14 @@ use permanence_domain::CollectionYear;
 use permanence_store::SqliteStore;
 use permanence_synth::SynthConfig;
 
+use std::collections::BTreeMap;
+
+use permanence_domain::date::format_dmy;
+use permanence_rules::{Status, evaluate_all};
+
 use super::{load_journeys, summary::population_summary, today};
 use crate::cli::{DemoArgs, ImportArgs};
+use crate::output::{Cell, TextTable};
 
 /// Marks a folder as the demo's own, so that rebuilding it never deletes anything else.
 const MARKER: &str = ".permanence-demo";
@@ -18,7 +24,12 @@ const MARKER: &str = ".permanence-demo";
 /// Years of history the demo holds.
 const DEMO_YEARS: i16 = 6;
 
-pub(crate) fn run(args: &DemoArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+pub(crate) fn run(
+    args: &DemoArgs,
+    policy: Option<&Path>,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let policy = super::policy::load(policy)?;
     prepare_folder(&args.dir)?;
     let today = today();
     let last_year = CollectionYear::containing(today);
@@ -36,7 +47,7 @@ pub(crate) fn run(args: &DemoArgs, out: &mut dyn Write) -> anyhow::Result<()> {
         first_year,
         last_year,
     };
-    permanence_synth::write_borough(&config, &returns)?;
+    permanence_synth::write_borough_as_at(&config, today, &returns)?;
     super::import::run(
         &db,
         &ImportArgs {
@@ -50,13 +61,45 @@ pub(crate) fn run(args: &DemoArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let journeys = load_journeys(&store)?;
     writeln!(out)?;
     write!(out, "{}", population_summary(&journeys, today))?;
-    writeln!(out)?;
-    writeln!(out, "The demo database is {}. Try:", db.display())?;
+    let findings = evaluate_all(&journeys, &policy, &policy.calendar(), today);
+    let mut by_rule: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for finding in &findings {
+        let counts = by_rule.entry(finding.rule).or_default();
+        match finding.status {
+            Status::Overdue => counts.0 += 1,
+            _ => counts.1 += 1,
+        }
+    }
+    let mut table = TextTable::new(
+        ["Drift rule", "What", "Overdue", "Due soon or to check"]
+            .map(String::from)
+            .to_vec(),
+    );
+    for (rule, (overdue, other)) in by_rule {
+        let title = permanence_rules::find_rule(rule)
+            .map(|r| r.info().title)
+            .unwrap_or_default();
+        table.push(vec![
+            Cell::text(rule),
+            Cell::text(title),
+            Cell::number(overdue),
+            Cell::number(other),
+        ]);
+    }
     writeln!(
         out,
-        "  PERMANENCE_DB={} cargo run --release -- children --looked-after",
-        db.display()
+        "\nDrift found on {}:\n{}",
+        format_dmy(today),
+        table.render()
     )?;
+    writeln!(out)?;
+    writeln!(out, "The demo database is {}. Try:", db.display())?;
+    writeln!(out, "  export PERMANENCE_DB={}", db.display())?;
+    writeln!(out, "  cargo run --release -- alerts")?;
+    writeln!(out, "  cargo run --release -- children --looked-after")?;
+    if let Some(finding) = findings.first() {
+        writeln!(out, "  cargo run --release -- child {}", finding.child)?;
+    }
     Ok(())
 }
 

@@ -35,9 +35,10 @@ pub(crate) fn run(db: &Path, args: &ImportArgs, out: &mut dyn Write) -> anyhow::
     let read: ReadOutcome = read_paths(&args.paths, args.year)
         .map_err(|problems| anyhow::anyhow!("nothing was imported.\n{problems}"))?;
     let files: usize = read.returns.iter().map(|r| r.tables.len()).sum();
+    let years = read.returns.len();
     eprintln!(
-        "Read {files} files for {} collection year(s); checking against the database ...",
-        read.returns.len()
+        "Read {files} files for {years} collection year(s) in {:.1} s; checking them with what the database holds ...",
+        started.elapsed().as_secs_f64()
     );
 
     let existing_store = SqliteStore::open_existing(db)
@@ -46,11 +47,11 @@ pub(crate) fn run(db: &Path, args: &ImportArgs, out: &mut dyn Write) -> anyhow::
         Some(store) => store.current_returns()?,
         None => Vec::new(),
     };
-    let (combined, changes) = overlay(existing, &read.returns);
+    let (combined, changes) = overlay(existing, read.returns);
     let merged = build_records(&combined, Some(super::today()))
         .map_err(|problems| anyhow::anyhow!("nothing was imported.\n{problems}"))?;
 
-    writeln!(out, "{}", summary_table(&read.returns, &changes))?;
+    writeln!(out, "{}", summary_table(&combined, &changes))?;
     let n = &read.normalisation;
     if n.any() {
         writeln!(
@@ -81,14 +82,12 @@ pub(crate) fn run(db: &Path, args: &ImportArgs, out: &mut dyn Write) -> anyhow::
         merged.children.len()
     )?;
 
-    let to_write: Vec<(CollectionYear, &RawTable)> = read
-        .returns
+    let to_write: Vec<(CollectionYear, &RawTable)> = changes
         .iter()
-        .flat_map(|r| r.tables.iter().map(move |t| (r.year, t)))
-        .filter(|(year, t)| {
-            changes
-                .iter()
-                .any(|(y, table, c)| y == year && *table == t.table && *c != Change::Unchanged)
+        .filter(|(_, _, change)| *change != Change::Unchanged)
+        .filter_map(|(year, table, _)| {
+            let raw = combined.iter().find(|r| r.year == *year)?;
+            Some((*year, raw.table(*table)?))
         })
         .collect();
     if args.dry_run {
@@ -108,6 +107,11 @@ pub(crate) fn run(db: &Path, args: &ImportArgs, out: &mut dyn Write) -> anyhow::
         return Ok(());
     }
     drop(existing_store);
+    eprintln!(
+        "Checked in {:.1} s; writing {} table(s) ...",
+        started.elapsed().as_secs_f64(),
+        to_write.len()
+    );
     let mut store = SqliteStore::open(db)
         .with_context(|| format!("cannot create the database {}", db.display()))?;
     let source = args
@@ -116,11 +120,7 @@ pub(crate) fn run(db: &Path, args: &ImportArgs, out: &mut dyn Write) -> anyhow::
         .map(|p| p.display().to_string())
         .collect::<Vec<_>>()
         .join(" ");
-    let summary = format!(
-        "{} table(s) for {} year(s)",
-        to_write.len(),
-        read.returns.len()
-    );
+    let summary = format!("{} table(s) for {years} year(s)", to_write.len());
     let actor = super::actor();
     store.save_import(&NewImport {
         kind: "903",
@@ -143,7 +143,7 @@ pub(crate) fn run(db: &Path, args: &ImportArgs, out: &mut dyn Write) -> anyhow::
 /// table of the same year and kind) and says what each new table does.
 fn overlay(
     existing: Vec<RawReturn>,
-    new: &[RawReturn],
+    new: Vec<RawReturn>,
 ) -> (Vec<RawReturn>, Vec<(CollectionYear, Table, Change)>) {
     let mut combined = existing;
     let mut changes = Vec::new();
@@ -159,19 +159,20 @@ fn overlay(
             }
         };
         let target = &mut combined[position];
-        for table in &new_return.tables {
-            let change = match target.tables.iter_mut().find(|t| t.table == table.table) {
+        for table in new_return.tables {
+            let kind = table.table;
+            let change = match target.tables.iter_mut().find(|t| t.table == kind) {
                 Some(stored) if stored.rows == table.rows => Change::Unchanged,
                 Some(stored) => {
-                    *stored = table.clone();
+                    *stored = table;
                     Change::Replaces
                 }
                 None => {
-                    target.tables.push(table.clone());
+                    target.tables.push(table);
                     Change::New
                 }
             };
-            changes.push((new_return.year, table.table, change));
+            changes.push((new_return.year, kind, change));
         }
         target.tables.sort_by_key(|t| t.table);
     }
@@ -179,10 +180,18 @@ fn overlay(
     (combined, changes)
 }
 
-fn summary_table(returns: &[RawReturn], changes: &[(CollectionYear, Table, Change)]) -> String {
+/// What the import's files hold, a row per year, with what the import does to each year.
+fn summary_table(combined: &[RawReturn], changes: &[(CollectionYear, Table, Change)]) -> String {
+    let imported = |year: CollectionYear, table: Table| {
+        changes.iter().any(|(y, t, _)| *y == year && *t == table)
+    };
+    let returns: Vec<&RawReturn> = combined
+        .iter()
+        .filter(|r| changes.iter().any(|(y, _, _)| *y == r.year))
+        .collect();
     let tables: Vec<Table> = Table::ALL
         .into_iter()
-        .filter(|t| *t != Table::Header && returns.iter().any(|r| r.table(*t).is_some()))
+        .filter(|t| *t != Table::Header && returns.iter().any(|r| imported(r.year, *t)))
         .collect();
     let mut header = vec!["Year".to_string(), "Children".to_string()];
     header.extend(tables.iter().map(|t| t.name().to_string()));
@@ -191,11 +200,13 @@ fn summary_table(returns: &[RawReturn], changes: &[(CollectionYear, Table, Chang
     for raw in returns {
         let children = raw.table(Table::Header).map(|t| t.rows.len());
         let mut row = vec![Cell::text(raw.year.to_string()), Cell::count(children)];
-        row.extend(
-            tables
-                .iter()
-                .map(|t| Cell::count(raw.table(*t).map(|t| t.rows.len()))),
-        );
+        row.extend(tables.iter().map(|t| {
+            Cell::count(
+                raw.table(*t)
+                    .filter(|_| imported(raw.year, *t))
+                    .map(|t| t.rows.len()),
+            )
+        }));
         let statuses: Vec<Change> = changes
             .iter()
             .filter(|(y, _, _)| *y == raw.year)

@@ -20,7 +20,7 @@ use crate::cli::{Cli, Command, ImportCommand, PolicyCommand};
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     match cli.command {
-        Command::Demo(args) => demo::run(&args, &mut out),
+        Command::Demo(args) => demo::run(&args, cli.policy.as_deref(), &mut out),
         Command::Import(ImportCommand::Ssda903(args)) => import::run(&cli.db, &args, &mut out),
         Command::Children(args) => children::list(&cli.db, &args, &mut out),
         Command::Child(args) => children::show(&cli.db, &args, &mut out),

@@ -83,7 +83,7 @@ pub(crate) fn population_summary(journeys: &[Journey], as_of: Date) -> String {
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
         .collect();
-    legal.sort_by(|a, b| b.1.cmp(&a.1));
+    legal.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
     section("Legal status", legal);
     section(
         "Placement type",

@@ -7,6 +7,7 @@ pub mod codes;
 pub mod date;
 pub mod journey;
 pub mod record;
+pub mod tracker;
 pub mod year;
 
 pub use date::Date;

@@ -26,10 +26,16 @@ pub fn build_records(
     returns: &[RawReturn],
     not_after: Option<permanence_domain::Date>,
 ) -> Result<merge::MergeOutcome, Problems> {
+    use rayon::prelude::*;
+    // Each year parses on its own, so years parse in parallel.
+    let results: Vec<Result<parse::ParsedReturn, Problems>> = returns
+        .par_iter()
+        .map(|raw| parse::parse_return(raw, not_after))
+        .collect();
     let mut problems = Problems::default();
     let mut parsed = Vec::with_capacity(returns.len());
-    for raw in returns {
-        match parse::parse_return(raw, not_after) {
+    for result in results {
+        match result {
             Ok(p) => parsed.push(p),
             Err(found) => problems.0.extend(found.0),
         }

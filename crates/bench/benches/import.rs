@@ -11,7 +11,9 @@ fn import(c: &mut Criterion) {
     group.sample_size(10);
     for (name, config) in [("borough_2000", BOROUGH), ("national_100000", NATIONAL)] {
         let dir = tempfile::tempdir().expect("temporary folder");
-        permanence_synth::write_borough(&config, dir.path()).expect("synthetic returns written");
+        let children = permanence_synth::generate(&config);
+        permanence_synth::write_returns(&config, &children, dir.path())
+            .expect("synthetic returns written");
         let paths = vec![dir.path().to_path_buf()];
         group.bench_function(name, |b| {
             b.iter(|| {

@@ -26,5 +26,8 @@ pub fn as_of(config: &SynthConfig) -> Date {
 
 /// The journeys of a synthetic borough.
 pub fn journeys(config: &SynthConfig) -> Vec<Journey> {
-    permanence_synth::generate(config).into_iter().map(Journey::new).collect()
+    permanence_synth::generate(config)
+        .into_iter()
+        .map(Journey::new)
+        .collect()
 }

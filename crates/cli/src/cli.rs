@@ -40,9 +40,13 @@ pub enum Command {
     /// Build a synthetic borough (2,000 fictional children, six years of history) into a
     /// fresh demo database and print a summary of it.
     Demo(DemoArgs),
-    /// Load data into the database: the 903 return's CSV files.
+    /// Load data into the database: the 903 return's CSV files, or the tracker's own
+    /// records (plans, meetings, decisions, ...) from their CSV templates.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Write data out of the database: the tracker's records as CSV templates.
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// List children with their status on a date (looked after, age, legal status,
     /// placement, days in care, placement moves in the last 12 months).
     Children(ChildrenArgs),
@@ -110,6 +114,54 @@ pub enum ImportCommand {
     /// unless every file is right. Importing the same files again changes nothing.
     #[command(name = "903")]
     Ssda903(ImportArgs),
+    /// Import the tracker's own records: staff, teams, allocations, permanence plans,
+    /// meetings, family finding, decisions, IRO challenges, panels, activity,
+    /// proceedings and more, one record type per CSV file, recognised by its columns
+    /// (the templates are in docs/tracker-templates.md; `permanence export tracker`
+    /// writes them).
+    ///
+    /// Every problem is reported with its file, line and column, and nothing is written
+    /// unless every file is right. A row whose key is already stored with other values
+    /// is a correction: it supersedes the stored record, which is kept. Importing the
+    /// same files again changes nothing.
+    Tracker(ImportTrackerArgs),
+}
+
+/// Options of `import tracker`.
+#[derive(Debug, Args)]
+pub struct ImportTrackerArgs {
+    /// Files, or folders to search (with their sub-folders) for .csv files. Staff and
+    /// teams may be in the same import as the records naming them, in any order.
+    #[arg(required = true, value_name = "FILE_OR_FOLDER")]
+    pub paths: Vec<PathBuf>,
+
+    /// Check the files and report what would be imported, without writing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Why these records are recorded or corrected, kept with every record written.
+    /// Default: "imported from FILE" for a new record, "re-imported from FILE" for a
+    /// correction.
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+}
+
+/// What to export.
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Write every current tracker record as CSV files, one per template (people.csv,
+    /// permanence_plans.csv, ...), in the form `import tracker` reads: importing them
+    /// again changes nothing. Templates with no records are written as their header
+    /// row alone.
+    Tracker(ExportTrackerArgs),
+}
+
+/// Options of `export tracker`.
+#[derive(Debug, Args)]
+pub struct ExportTrackerArgs {
+    /// The folder to write into (created if needed; files of the same names are replaced).
+    #[arg(long)]
+    pub out: PathBuf,
 }
 
 /// Options of `import 903`.

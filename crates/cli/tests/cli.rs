@@ -4,6 +4,10 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+// Submodules live in tests/cli/, which Cargo does not build as test binaries of their own.
+#[path = "cli/tracker.rs"]
+mod tracker;
+
 fn permanence(db: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_permanence"))
         .arg("--db")

@@ -174,7 +174,10 @@ impl PermanenceOption {
     /// Options whose success is uncertain while assessments or proceedings run, so a
     /// parallel or contingency plan is expected (PERM-02).
     pub fn needs_a_fallback(self) -> bool {
-        matches!(self, PermanenceOption::ReturnHome | PermanenceOption::ConnectedCarers)
+        matches!(
+            self,
+            PermanenceOption::ReturnHome | PermanenceOption::ConnectedCarers
+        )
     }
 }
 
@@ -708,7 +711,9 @@ impl ChildTracker {
         kind: ActivityKind,
         date: Date,
     ) -> impl Iterator<Item = &Activity> {
-        self.activities.iter().filter(move |a| a.kind == kind && a.date <= date)
+        self.activities
+            .iter()
+            .filter(move |a| a.kind == kind && a.date <= date)
     }
 }
 
@@ -721,6 +726,12 @@ pub struct Organisation {
     pub teams: Vec<Team>,
     /// The panel register.
     pub panels: Vec<Panel>,
+    /// Every supervision session, in date order (including sessions that discussed no
+    /// child; each child's [`ChildTracker::supervision`] holds those that discussed it).
+    pub supervision: Vec<SupervisionSession>,
+    /// Decisions about no particular child, in the order made (decisions about a child
+    /// are in its [`ChildTracker::decisions`]).
+    pub decisions: Vec<Decision>,
 }
 
 impl Organisation {
@@ -734,7 +745,9 @@ impl Organisation {
         let mut line: Vec<&Person> = Vec::new();
         let mut current = self.person(id).and_then(|p| p.manager.as_deref());
         while let Some(manager_id) = current {
-            let Some(manager) = self.person(manager_id) else { break };
+            let Some(manager) = self.person(manager_id) else {
+                break;
+            };
             if line.iter().any(|p| p.id == manager.id) || manager.id == id {
                 break;
             }
@@ -780,7 +793,11 @@ mod tests {
             ],
             ..Organisation::default()
         };
-        let line: Vec<&str> = organisation.management_line("SW1").iter().map(|p| p.id.as_str()).collect();
+        let line: Vec<&str> = organisation
+            .management_line("SW1")
+            .iter()
+            .map(|p| p.id.as_str())
+            .collect();
         assert_eq!(line, vec!["TM1", "SM1"]);
     }
 
@@ -804,8 +821,17 @@ mod tests {
             ],
             ..ChildTracker::default()
         };
-        assert_eq!(tracker.plan_on(Date::constant(2025, 5, 31)).unwrap().primary, PermanenceOption::ReturnHome);
-        assert_eq!(tracker.plan_on(Date::constant(2025, 6, 1)).unwrap().primary, PermanenceOption::Adoption);
+        assert_eq!(
+            tracker
+                .plan_on(Date::constant(2025, 5, 31))
+                .unwrap()
+                .primary,
+            PermanenceOption::ReturnHome
+        );
+        assert_eq!(
+            tracker.plan_on(Date::constant(2025, 6, 1)).unwrap().primary,
+            PermanenceOption::Adoption
+        );
         assert!(tracker.plan_on(Date::constant(2024, 12, 31)).is_none());
     }
 }

@@ -49,7 +49,10 @@ pub fn rules_markdown(policy: &Policy) -> String {
         "The drift engine checks every child, every day, against the rules below. Each rule \
          has a stable id from the rule table in `shared/domain.md` §6. Every threshold is a \
          setting in the council's policy file (`permanence.toml`, see `permanence policy \
-         init`); the values here are the defaults.\n\n",
+         init`); the values here are the defaults. Rules read the SSDA903 return and the \
+         tracker's own records (allocations, permanence plans, meetings, family finding, \
+         activities, decisions, challenges, panels, proceedings); the rules of the table that \
+         the records cannot support are listed at the end, with the reason.\n\n",
     );
     out.push_str("## How findings work\n\n");
     let _ = writeln!(
@@ -64,6 +67,18 @@ pub fn rules_markdown(policy: &Policy) -> String {
          records from before the loaded data). Someone should look at the record.\n\
          - Every finding lists its **evidence**: the dates and records used, as `dd/mm/yyyy`, \
          so that anyone can check it by hand.\n\
+         - Every finding names its **owner**: the role that acts first (`owner_role`) and, \
+         when the records allow, the person (`owner`, `owner_name`, a staff id and name): \
+         the child's allocated social worker, personal adviser or IRO on the evaluation \
+         date, or for a manager's role the manager of that role up the allocated worker's \
+         management line (the social worker's, or the personal adviser's for their own \
+         rules): the first manager with that staff role, or failing that the manager at \
+         that rung (the worker's manager is the team manager, the next the service manager, \
+         then head of service, then director); a team manager can also come from the \
+         allocation's team. The IRO manager is the one above the allocated IRO, or the staff \
+         register's only IRO manager. Roles no one in the records holds (regional adoption \
+         agency, virtual school, health team, legal) name no person. The person the finding \
+         has escalated to is named the same way (`escalated_to_person`).\n\
          - Findings are listed most overdue first, then by due date, child and rule.\n"
     );
     out.push_str("## Conventions\n\n");
@@ -89,7 +104,23 @@ pub fn rules_markdown(policy: &Policy) -> String {
          collection year their episodes come from; a period of care whose first episode is \
          not a start of care (RNE S) began before the data. Rules say \"cannot decide\" \
          when that missing history could change the answer, and \"overdue\" once it no \
-         longer could.\n\n",
+         longer could.\n\
+         - **The tracker's records** are read as they stood on the evaluation date: records \
+         dated later are ignored (a plan decided, a visit, an allocation starting), and \
+         anything completed, ended, resolved or concluded later is still open. A record \
+         recorded late (a care plan written after its due date) clears the finding from its \
+         own date. Records of a period of care are those dated from its start (a permanence \
+         plan up to 7 days before, for a planned admission; some rules allow records made \
+         shortly before, as they say) and never on or before the day the previous period \
+         ended: a child who re-enters care needs a new care plan, plan and meetings. When a \
+         period began before the loaded data, any record since the previous period counts.\n\
+         - **Without the tracker's records** (`permanence_rules::evaluate` and \
+         `evaluate_all`, used until the tracker's records are loaded) the rules that need \
+         them are skipped: with none loaded every child would lack every record. With them \
+         (`evaluate_all_with`), a child with no records is checked like any other.\n\
+         - **Short breaks**: children in a series of short breaks (legal status V3, V4) are \
+         left out of the rules whose duties CPPCR reg 48 modifies (care plan, visits, \
+         health, education, permanence planning), as each rule says.\n\n",
     );
     out.push_str("## Escalation\n\n");
     let _ = writeln!(
@@ -98,11 +129,22 @@ pub fn rules_markdown(policy: &Policy) -> String {
          the ladder after the working days given at each level: {ladder}. An owner who is \
          not on the ladder (an IRO, a personal adviser, the regional adoption agency) \
          counts as the lowest level. Told about every overdue finding alongside its owner: \
-         {notify}. The ladder and its timings are settings (`escalation`).\n"
+         {notify}. The ladder and its timings are settings (`escalation`).\n\n\
+         **Management decisions stop escalation.** A decision about the child recorded for \
+         the alert (a management decision with source `alert` and `source_ref` the rule \
+         id, made on or after the finding's due date and on or before the evaluation date) \
+         holds the finding at the level it had reached when the decision was made, until \
+         the decision's own due date. The finding still shows, with the decision in its \
+         evidence. Once the decision's due date has passed, the finding climbs again from \
+         that level, counting working days from the decision's due date; a newer decision \
+         holds it again. A decision with no due date does not hold it (SUP-02 flags such \
+         decisions). A decision applies to every finding of its rule for the child.\n"
     );
 
     out.push_str("## Summary\n\n");
-    out.push_str("| Rule | Title | Owner | Default threshold |\n|---|---|---|---|\n");
+    out.push_str(
+        "| Rule | Title | Owner | Default threshold | Tracker records |\n|---|---|---|---|---|\n",
+    );
     for rule in rules::all() {
         let info = rule.info();
         let settings = rule.settings(policy);
@@ -115,11 +157,16 @@ pub fn rules_markdown(policy: &Policy) -> String {
             .join(", ");
         let _ = writeln!(
             out,
-            "| [{id}](#{anchor}) | {title} | {owner} | {thresholds} |",
+            "| [{id}](#{anchor}) | {title} | {owner} | {thresholds} | {tracker} |",
             id = info.id,
             anchor = anchor(info.id, info.title),
             title = cell(info.title),
             owner = info.owner.label(),
+            tracker = if info.needs_tracker_records {
+                "needed"
+            } else {
+                ""
+            },
         );
     }
     out.push('\n');
@@ -135,6 +182,15 @@ pub fn rules_markdown(policy: &Policy) -> String {
         let _ = writeln!(out, "| Owner | {} |", role_cell(info.owner));
         let _ = writeln!(out, "| Who acts (rule table) | {} |", cell(info.escalation));
         let _ = writeln!(out, "| Reads | {} |", cell(&info.inputs.join("; ")));
+        let _ = writeln!(
+            out,
+            "| Needs the tracker's records | {} |",
+            if info.needs_tracker_records {
+                "yes (skipped when the engine runs on the 903 return alone)"
+            } else {
+                "no"
+            }
+        );
         let _ = writeln!(
             out,
             "| Switched on | {} (`rules.{}.enabled`) |",
@@ -175,10 +231,47 @@ pub fn rules_markdown(policy: &Policy) -> String {
             out.push('\n');
         }
     }
+    out.push_str("## Rules not computed\n\n");
+    out.push_str(
+        "These rules of the rule table are not computed: the records they need are not held \
+         yet.\n\n| Rule | What it would check | Why it is not computed |\n|---|---|---|\n",
+    );
+    for rule in rules::NOT_COMPUTED {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} |",
+            rule.id,
+            cell(rule.what),
+            cell(rule.why)
+        );
+    }
+    out.push_str("\n## Parts of rules not computed\n\n");
+    out.push_str(
+        "These rules are computed, but part of their condition in the rule table is not, \
+         because the records cannot support it.\n\n| Rule | What is not checked | Why |\n\
+         |---|---|---|\n",
+    );
+    for part in rules::PARTLY_COMPUTED {
+        let _ = writeln!(
+            out,
+            "| [{}](#{}) | {} | {} |",
+            part.id,
+            anchor(part.id, find_title(part.id)),
+            cell(part.what),
+            cell(part.why)
+        );
+    }
     while out.ends_with("\n\n") {
         out.pop();
     }
     out
+}
+
+fn find_title(id: &str) -> &'static str {
+    rules::all()
+        .iter()
+        .find(|rule| rule.info().id == id)
+        .map_or("", |rule| rule.info().title)
 }
 
 /// GitHub's heading anchor for "## ID: Title".
@@ -232,6 +325,11 @@ mod tests {
         }
         assert!(text.contains("| 20 working days (`rules.REV-01.working_days`) |"));
         assert!(text.contains("11 years (`rules.PERM-04.under_age`)"));
+        for rule in rules::NOT_COMPUTED {
+            assert!(text.contains(&format!("| {} | ", rule.id)), "{}", rule.id);
+        }
+        assert!(text.contains("## Rules not computed"));
+        assert!(text.contains("**Management decisions stop escalation.**"));
         assert!(
             text.contains(
                 "[REV-01](#rev-01-first-review-within-20-working-days-of-coming-into-care)"

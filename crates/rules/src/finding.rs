@@ -1,6 +1,7 @@
 //! What the drift engine says about a child: a [`Finding`] (one rule, one child), its
 //! [`Status`], who owns it ([`Role`]) and the [`Evidence`] a person can check by hand.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt;
 use std::str::FromStr;
@@ -173,13 +174,13 @@ impl FromStr for Role {
 pub struct Evidence {
     /// What the fact is, e.g. "Period of care started".
     pub label: &'static str,
-    /// The fact, e.g. "20/12/2025 (episode DECOM, RNE S)".
-    pub value: String,
+    /// The fact, e.g. "20/12/2025 (episode DECOM, RNE S)" (fixed text is not copied).
+    pub value: Cow<'static, str>,
 }
 
 impl Evidence {
-    /// Evidence with a label and a value.
-    pub fn new(label: &'static str, value: impl Into<String>) -> Evidence {
+    /// Evidence with a label and a value: a `String`, or fixed text (`&'static str`).
+    pub fn new(label: &'static str, value: impl Into<Cow<'static, str>>) -> Evidence {
         Evidence {
             label,
             value: value.into(),
@@ -210,9 +211,22 @@ pub struct Finding {
     pub days_overdue: i32,
     /// Who should act first (from the rule table).
     pub owner_role: Role,
+    /// The person in `owner_role` for this child on the evaluation date (a staff id),
+    /// from the child's allocations or the allocated worker's management line; `None`
+    /// when the records do not say (no allocation, or a role no person holds, such as
+    /// the regional adoption agency).
+    pub owner: Option<String>,
+    /// The owner's name, when the staff register knows the person.
+    pub owner_name: Option<String>,
     /// Who the finding has reached on the escalation ladder: the owner until it has been
-    /// overdue for the ladder's working days, then the next level up.
+    /// overdue for the ladder's working days, then the next level up. A management
+    /// decision recorded for the alert holds it where it is until the decision's own due
+    /// date.
     pub escalated_to: Role,
+    /// The person in `escalated_to` for this child (a staff id), found as `owner` is.
+    pub escalated_to_person: Option<String>,
+    /// That person's name, when the staff register knows the person.
+    pub escalated_to_name: Option<String>,
     /// The rule's plain-English title.
     pub title: &'static str,
     /// The dates and records used.
@@ -306,7 +320,11 @@ mod tests {
             due,
             days_overdue: days,
             owner_role: Role::SocialWorker,
+            owner: None,
+            owner_name: None,
             escalated_to: Role::SocialWorker,
+            escalated_to_person: None,
+            escalated_to_name: None,
             title: "t",
             evidence: vec![],
         };
@@ -346,7 +364,11 @@ mod tests {
             due: Some(Date::constant(2026, 1, 21)),
             days_overdue: 3,
             owner_role: Role::Iro,
+            owner: Some("IRO1".into()),
+            owner_name: Some("Ira Reed".into()),
             escalated_to: Role::Iro,
+            escalated_to_person: Some("IRO1".into()),
+            escalated_to_name: Some("Ira Reed".into()),
             title: "First review",
             evidence: vec![Evidence::new("Period of care started", "20/12/2025")],
         };
@@ -354,6 +376,9 @@ mod tests {
         assert_eq!(json["due"], "2026-01-21");
         assert_eq!(json["status"], "overdue");
         assert_eq!(json["owner_role"], "iro");
+        assert_eq!(json["owner"], "IRO1");
+        assert_eq!(json["owner_name"], "Ira Reed");
+        assert_eq!(json["escalated_to_person"], "IRO1");
         assert_eq!(json["evidence"][0]["label"], "Period of care started");
         assert_eq!(finding.due_text(), "21/01/2026");
         assert_eq!(

@@ -148,17 +148,58 @@ rules_policy! {
     "REV-01" => rev_01: rev_01,
     "REV-02" => rev_02: rev_02,
     "REV-03" => rev_03: rev_03,
+    "REV-04" => rev_04: rev_04,
+    "REV-05" => rev_05: rev_05,
+    "CP-01" => cp_01: cp_01,
+    "CP-02" => cp_02: cp_02,
+    "CP-03" => cp_03: cp_03,
+    "PERM-01" => perm_01: perm_01,
+    "PERM-02" => perm_02: perm_02,
+    "PERM-03" => perm_03: perm_03,
     "PERM-04" => perm_04: perm_04,
+    "PERM-05" => perm_05: perm_05,
+    "PERM-06" => perm_06: perm_06,
+    "PERM-07" => perm_07: perm_07,
     "PERM-08" => perm_08: perm_08,
+    "VIS-01" => vis_01: vis_01,
+    "VIS-02" => vis_02: vis_02,
+    "VIS-03" => vis_03: vis_03,
+    "VIS-04" => vis_04: vis_04,
+    "VIS-05" => vis_05: vis_05,
+    "VIS-06" => vis_06: vis_06,
+    "HLT-01" => hlt_01: hlt_01,
+    "HLT-02" => hlt_02: hlt_02,
+    "EDU-01" => edu_01: edu_01,
+    "EDU-02" => edu_02: edu_02,
     "PLC-01" => plc_01: plc_01,
     "PLC-02" => plc_02: plc_02,
     "STAB-01" => stab_01: stab_01,
     "STAB-02" => stab_02: stab_02,
     "STAB-03" => stab_03: stab_03,
+    "CL-01" => cl_01: cl_01,
+    "CL-02" => cl_02: cl_02,
+    "CL-03" => cl_03: cl_03,
+    "CL-04" => cl_04: cl_04,
+    "CL-05" => cl_05: cl_05,
+    "CL-06" => cl_06: cl_06,
     "CL-07" => cl_07: cl_07,
     "CL-08" => cl_08: cl_08,
+    "CEA-01" => cea_01: cea_01,
+    "PLO-01" => plo_01: plo_01,
+    "PLO-02" => plo_02: plo_02,
+    "CRT-01" => crt_01: crt_01,
+    "CRT-02" => crt_02: crt_02,
     "ADO-01" => ado_01: ado_01,
     "ADO-02" => ado_02: ado_02,
+    "LSW-01" => lsw_01: lsw_01,
+    "LSW-02" => lsw_02: lsw_02,
+    "LSW-03" => lsw_03: lsw_03,
+    "LSW-04" => lsw_04: lsw_04,
+    "IRO-01" => iro_01: iro_01,
+    "IRO-02" => iro_02: iro_02,
+    "SUP-01" => sup_01: sup_01,
+    "SUP-02" => sup_02: sup_02,
+    "PNL-01" => pnl_01: pnl_01,
 }
 
 /// Why a policy file was not accepted: every problem found.
@@ -372,6 +413,8 @@ impl Policy {
         line("# the rule's owner and moves up one level after `working_days` working days");
         line("# at a level with no recorded decision; the last level keeps it. An owner who");
         line("# is not on the ladder (an IRO, a personal adviser) counts as the lowest level.");
+        line("# A management decision recorded for the alert (source \"alert\", source_ref");
+        line("# the rule id) holds the finding where it is until the decision's due date.");
         for text in wrap(
             &format!("Roles: {}.", Role::ALL.map(Role::as_str).join(", ")),
             78,
@@ -584,6 +627,22 @@ mod tests {
         assert_eq!(Policy::from_toml_str(&template).unwrap(), Policy::default());
         assert!(template.contains("[rules.PERM-04]"));
         assert!(template.contains("under_age = 11"));
+        // Every rule and every threshold is in the template.
+        for rule in rules::all() {
+            let id = rule.info().id;
+            let section = template
+                .split(&format!("[rules.{id}]\n"))
+                .nth(1)
+                .unwrap_or_else(|| panic!("{id} is in the template"));
+            let section = section.split("\n[rules.").next().unwrap();
+            for param in rule.settings(&Policy::default()).params() {
+                let line = format!("\n{} = {}\n", param.key, param.toml_value());
+                assert!(section.contains(&line), "{id} {}", param.key);
+            }
+        }
+        assert!(template.contains("[rules.VIS-01]\nenabled = true\n"));
+        assert!(template.contains("same_carer_moves_restart = false"));
+        assert!(template.contains("[rules.CRT-01]"));
     }
 
     #[test]

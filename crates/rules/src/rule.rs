@@ -44,8 +44,13 @@ pub struct RuleInfo {
     pub source: &'static str,
     /// Statutory, guidance, national indicator or local.
     pub basis: Basis,
-    /// The 903 fields (and, later, tracker records) the rule reads.
+    /// The 903 fields and tracker records the rule reads.
     pub inputs: &'static [&'static str],
+    /// Whether the rule needs the tracker's own records (plans, activities, decisions,
+    /// ...). Such rules are skipped when the engine runs without tracker records
+    /// ([`crate::evaluate`], [`crate::evaluate_all`]): with none loaded, every child
+    /// would lack every record.
+    pub needs_tracker_records: bool,
     /// Who acts first.
     pub owner: Role,
     /// Who should act, and who it escalates to, as the rule table says.
@@ -73,6 +78,8 @@ pub trait Rule: Sync + Send {
 pub enum Unit {
     /// Calendar days.
     Days,
+    /// Weeks of 7 calendar days.
+    Weeks,
     /// Working days (`domain.md` §4).
     WorkingDays,
     /// Calendar months (end-of-month clamped).
@@ -90,6 +97,7 @@ impl Unit {
     pub fn plural(self) -> &'static str {
         match self {
             Unit::Days => "days",
+            Unit::Weeks => "weeks",
             Unit::WorkingDays => "working days",
             Unit::Months => "calendar months",
             Unit::Years => "years",
@@ -103,6 +111,7 @@ impl Unit {
         if value == 1 {
             let singular = match self {
                 Unit::Days => "day",
+                Unit::Weeks => "week",
                 Unit::WorkingDays => "working day",
                 Unit::Months => "calendar month",
                 Unit::Years => "year",

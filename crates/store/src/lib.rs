@@ -4,11 +4,21 @@
 //! What is stored for the 903 return is the return itself, normalised: one row per data
 //! row, grouped by collection year and table. Journeys are derived from it by the pure
 //! merge in `permanence_ssda903::merge`, so the data as received is never lost.
+//!
+//! The tracker's own records are stored the same way: one row per version of a record,
+//! holding the record's canonical values as read from its template
+//! ([`permanence_tracker::RawRecord`]); a correction supersedes the current version and
+//! both are kept. [`load_tracker`] and [`load_child_tracker`] turn the current versions
+//! into the domain's records by the same code an import uses.
 
 mod sqlite;
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use permanence_domain::CollectionYear;
+use permanence_domain::tracker::{ChildTracker, Organisation};
 use permanence_ssda903::{RawReturn, RawTable};
+use permanence_tracker::{RawRecord, Tracker, build_tracker};
 
 pub use sqlite::SqliteStore;
 
@@ -48,6 +58,38 @@ pub struct NewImport<'a> {
     pub tables: Vec<(CollectionYear, &'a RawTable)>,
 }
 
+/// A tracker import to record: the new and corrected records, with who and where from.
+#[derive(Debug, Clone)]
+pub struct NewTrackerImport<'a> {
+    /// Who ran it.
+    pub recorded_by: &'a str,
+    /// The paths given.
+    pub source: &'a str,
+    /// A readable summary of the import.
+    pub summary: &'a str,
+    /// The records to store, each with why it was recorded. A record whose kind and key
+    /// are stored supersedes the current version; one identical to the current version
+    /// is passed over.
+    pub records: Vec<(&'a RawRecord, &'a str)>,
+}
+
+/// One stored version of a tracker record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrackerVersion {
+    /// The version's id (versions of one record are in id order).
+    pub id: i64,
+    /// The record's values; its `file` and `line` are where this version was read from.
+    pub record: RawRecord,
+    /// When it was recorded, as an RFC 3339 timestamp.
+    pub recorded_at: String,
+    /// Who recorded it.
+    pub recorded_by: String,
+    /// Why.
+    pub reason: String,
+    /// The version that superseded it, if any (`None` for the current version).
+    pub superseded_by: Option<i64>,
+}
+
 /// An entry for the audit log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditEntry {
@@ -81,4 +123,40 @@ pub trait Store {
     ) -> Result<(), StoreError>;
     /// The audit log, newest first, optionally for one child.
     fn audit_log(&self, child: Option<&str>) -> Result<Vec<AuditEntry>, StoreError>;
+    /// The ids of the children in the current 903 returns (their Header tables).
+    fn known_children(&self) -> Result<BTreeSet<String>, StoreError>;
+    /// The current version of every tracker record, by kind and then in the order stored.
+    fn current_tracker_records(&self) -> Result<Vec<RawRecord>, StoreError>;
+    /// The current version of every tracker record naming this child in its CHILD
+    /// column, and of every record with no child (staff, teams, panels, sessions,
+    /// challenge stages, pre-proceedings meetings, hearings, decisions about no child).
+    fn child_tracker_records(&self, child: &str) -> Result<Vec<RawRecord>, StoreError>;
+    /// Every version, current and superseded, of the tracker records naming this child
+    /// in their CHILD column, by kind, key and age.
+    fn tracker_versions(&self, child: &str) -> Result<Vec<TrackerVersion>, StoreError>;
+    /// Records a tracker import atomically: every record, or nothing. Each new version
+    /// supersedes the current version of its kind and key, which is kept. The audit log
+    /// records the import for every child whose records it changes.
+    fn save_tracker_import(&mut self, import: &NewTrackerImport<'_>) -> Result<i64, StoreError>;
+}
+
+/// Every current tracker record, as the domain's organisation and each child's records
+/// (sorted as [`ChildTracker`] documents; supervision sessions attached to every child
+/// discussed). Only children with a record have an entry.
+pub fn load_tracker(store: &(impl Store + ?Sized)) -> Result<Tracker, StoreError> {
+    let records = store.current_tracker_records()?;
+    build_tracker(&records)
+        .map_err(|problems| StoreError::Corrupt(format!("tracker records: {problems}")))
+}
+
+/// One child's current tracker records, with the organisation (staff, teams, panels,
+/// and every supervision session and decision about no child) to read them with.
+pub fn load_child_tracker(
+    store: &(impl Store + ?Sized),
+    child: &str,
+) -> Result<(Organisation, ChildTracker), StoreError> {
+    let records = store.child_tracker_records(child)?;
+    let (organisation, mut children): (Organisation, BTreeMap<_, _>) = build_tracker(&records)
+        .map_err(|problems| StoreError::Corrupt(format!("tracker records: {problems}")))?;
+    Ok((organisation, children.remove(child).unwrap_or_default()))
 }

@@ -1,15 +1,23 @@
 //! The embedded SQLite backend.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use permanence_domain::CollectionYear;
 use permanence_ssda903::{RawReturn, RawRow, RawTable, Table};
+use permanence_tracker::{Kind, RawRecord};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
-use crate::{AuditEntry, NewImport, Store, StoreError};
+use crate::{AuditEntry, NewImport, NewTrackerImport, Store, StoreError, TrackerVersion};
 
 /// The migrations, in order; the database's `user_version` is how many have run.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/sqlite/0001_returns.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/sqlite/0001_returns.sql"),
+    include_str!("../migrations/sqlite/0002_tracker.sql"),
+];
+
+/// The schema version from which tracker records are stored.
+const TRACKER_VERSION: i64 = 2;
 
 /// A SQLite database file.
 pub struct SqliteStore {
@@ -33,6 +41,30 @@ impl SqliteStore {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         Self::prepare(connection).map(Some)
+    }
+
+    /// Opens the database at `path` for reading only, if it exists: never creates,
+    /// migrates or otherwise changes the file (for checking an import before anything
+    /// is written). A database from before the tracker's records reads as holding none.
+    pub fn open_read_only(path: &Path) -> Result<Option<SqliteStore>, StoreError> {
+        if !path.exists() {
+            return Ok(None);
+        }
+        let connection = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        connection.busy_timeout(std::time::Duration::from_secs(10))?;
+        let store = SqliteStore { connection };
+        let version = store.schema_version()?;
+        let known = MIGRATIONS.len() as i64;
+        if version > known {
+            return Err(StoreError::TooNew {
+                found: version,
+                known,
+            });
+        }
+        Ok(Some(store))
     }
 
     /// A database in memory, for tests.
@@ -71,6 +103,33 @@ impl SqliteStore {
             transaction.commit()?;
         }
         Ok(())
+    }
+
+    /// Whether the schema holds tracker records (a database opened read-only may be older).
+    fn has_tracker(&self) -> Result<bool, StoreError> {
+        Ok(self.schema_version()? >= TRACKER_VERSION)
+    }
+
+    fn tracker_records(
+        &self,
+        sql: &str,
+        child: Option<&str>,
+    ) -> Result<Vec<RawRecord>, StoreError> {
+        if !self.has_tracker()? {
+            return Ok(Vec::new());
+        }
+        let mut statement = self.connection.prepare(sql)?;
+        let rows = match child {
+            None => statement
+                .query_map([], tracker_row)?
+                .collect::<Result<Vec<_>, _>>()?,
+            Some(child) => statement
+                .query_map([child], tracker_row)?
+                .collect::<Result<Vec<_>, _>>()?,
+        };
+        rows.into_iter()
+            .map(|(kind, file, line, fields)| raw_record(&kind, &file, line, fields))
+            .collect()
     }
 
     fn load(&self, child: Option<&str>) -> Result<Vec<RawReturn>, StoreError> {
@@ -236,6 +295,182 @@ impl Store for SqliteStore {
             .collect::<Result<_, _>>()?;
         Ok(entries)
     }
+
+    fn known_children(&self) -> Result<BTreeSet<String>, StoreError> {
+        let mut statement = self.connection.prepare(
+            "SELECT DISTINCT r.child FROM return_row r
+             JOIN return_table t ON t.id = r.return_table_id
+             WHERE t.superseded_by IS NULL AND t.table_name = ?1",
+        )?;
+        let children = statement
+            .query_map([Table::Header.name()], |row| row.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(children)
+    }
+
+    fn current_tracker_records(&self) -> Result<Vec<RawRecord>, StoreError> {
+        self.tracker_records(
+            "SELECT kind, source_file, source_line, fields FROM tracker_record
+             WHERE superseded_by IS NULL ORDER BY kind, id",
+            None,
+        )
+    }
+
+    fn child_tracker_records(&self, child: &str) -> Result<Vec<RawRecord>, StoreError> {
+        self.tracker_records(
+            "SELECT kind, source_file, source_line, fields FROM tracker_record
+             WHERE superseded_by IS NULL AND (child = ?1 OR child IS NULL) ORDER BY kind, id",
+            Some(child),
+        )
+    }
+
+    fn tracker_versions(&self, child: &str) -> Result<Vec<TrackerVersion>, StoreError> {
+        if !self.has_tracker()? {
+            return Ok(Vec::new());
+        }
+        let mut statement = self.connection.prepare(
+            "SELECT id, kind, source_file, source_line, fields, recorded_at, recorded_by,
+                    reason, superseded_by
+             FROM tracker_record WHERE child = ?1 ORDER BY kind, record_key, id",
+        )?;
+        let rows = statement
+            .query_map([child], |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    (row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?),
+                    row.get::<_, String>(5)?,
+                    row.get::<_, String>(6)?,
+                    row.get::<_, String>(7)?,
+                    row.get::<_, Option<i64>>(8)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(
+                |(
+                    id,
+                    (kind, file, line, fields),
+                    recorded_at,
+                    recorded_by,
+                    reason,
+                    superseded_by,
+                ): (i64, TrackerRow, String, String, String, Option<i64>)| {
+                    Ok(TrackerVersion {
+                        id,
+                        record: raw_record(&kind, &file, line, fields)?,
+                        recorded_at,
+                        recorded_by,
+                        reason,
+                        superseded_by,
+                    })
+                },
+            )
+            .collect()
+    }
+
+    fn save_tracker_import(&mut self, import: &NewTrackerImport<'_>) -> Result<i64, StoreError> {
+        let at = now();
+        let transaction = self.connection.transaction()?;
+        transaction.execute(
+            "INSERT INTO import_batch (kind, imported_at, imported_by, source, summary)
+             VALUES ('tracker', ?1, ?2, ?3, ?4)",
+            params![at, import.recorded_by, import.source, import.summary],
+        )?;
+        let batch = transaction.last_insert_rowid();
+        // (records, corrections) per child, for the audit log.
+        let mut changed: BTreeMap<Option<&str>, (usize, usize)> = BTreeMap::new();
+        {
+            let mut next_id: i64 = transaction.query_row(
+                "SELECT coalesce(max(id), 0) + 1 FROM tracker_record",
+                [],
+                |row| row.get(0),
+            )?;
+            let mut current = transaction.prepare(
+                "SELECT id, fields FROM tracker_record
+                 WHERE kind = ?1 AND record_key = ?2 AND superseded_by IS NULL",
+            )?;
+            let mut supersede = transaction
+                .prepare("UPDATE tracker_record SET superseded_by = ?1 WHERE id = ?2")?;
+            let mut insert = transaction.prepare(
+                "INSERT INTO tracker_record (id, batch_id, kind, record_key, child, fields,
+                     recorded_at, recorded_by, reason, source_file, source_line)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )?;
+            for (record, reason) in &import.records {
+                let key = record.key();
+                let previous: Option<(i64, String)> = current
+                    .query_row(params![record.kind.name(), key], |row| {
+                        Ok((row.get(0)?, row.get(1)?))
+                    })
+                    .optional()?;
+                if let Some((_, fields)) = &previous
+                    && fields == record.joined()
+                {
+                    continue;
+                }
+                // The old version points at the new one first (the reference is checked
+                // at commit), so that one version of the key is current at every moment.
+                if let Some((previous, _)) = previous {
+                    supersede.execute(params![next_id, previous])?;
+                }
+                insert.execute(params![
+                    next_id,
+                    batch,
+                    record.kind.name(),
+                    key,
+                    record.child(),
+                    record.joined(),
+                    at,
+                    import.recorded_by,
+                    reason,
+                    record.file,
+                    record.line as i64
+                ])?;
+                next_id += 1;
+                let counts = changed.entry(record.child()).or_default();
+                counts.0 += 1;
+                if previous.is_some() {
+                    counts.1 += 1;
+                }
+            }
+            let mut audit = transaction.prepare(
+                "INSERT INTO audit_log (at, actor, action, child, detail)
+                 VALUES (?1, ?2, 'import_tracker', ?3, ?4)",
+            )?;
+            for (child, (records, corrections)) in &changed {
+                audit.execute(params![
+                    at,
+                    import.recorded_by,
+                    child,
+                    format!(
+                        "{records} tracker record(s) recorded, {corrections} of them correction(s), from {}",
+                        import.source
+                    )
+                ])?;
+            }
+        }
+        transaction.commit()?;
+        Ok(batch)
+    }
+}
+
+type TrackerRow = (String, String, i64, String);
+
+fn tracker_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<TrackerRow> {
+    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+}
+
+/// A stored record back as a [`RawRecord`], checked against its template.
+fn raw_record(kind: &str, file: &str, line: i64, fields: String) -> Result<RawRecord, StoreError> {
+    let kind = Kind::from_name(kind)
+        .ok_or_else(|| StoreError::Corrupt(format!("unknown tracker record kind {kind}")))?;
+    let record = RawRecord::from_joined(kind, file, line as u64, fields);
+    if !record.is_well_formed() {
+        return Err(StoreError::Corrupt(format!(
+            "a {kind} record from {file} line {line} has the wrong number of values"
+        )));
+    }
+    Ok(record)
 }
 
 fn now() -> String {
@@ -340,6 +575,206 @@ mod tests {
                 .execute("UPDATE audit_log SET actor = 'x'", [])
                 .is_err()
         );
+    }
+
+    fn plan(decided: &str, primary: &str, file: &str) -> RawRecord {
+        RawRecord::new(
+            Kind::PermanencePlan,
+            file,
+            2,
+            &["C1", decided, "review", primary, "", "", "", "", ""],
+        )
+    }
+
+    fn person(id: &str) -> RawRecord {
+        RawRecord::new(
+            Kind::Person,
+            "people.csv",
+            2,
+            &[id, "A Worker", "social_worker", "", "", "", ""],
+        )
+    }
+
+    fn save(store: &mut SqliteStore, records: &[&RawRecord], reason: &str) {
+        store
+            .save_tracker_import(&NewTrackerImport {
+                recorded_by: "tester",
+                source: "tracker/",
+                summary: "",
+                records: records.iter().map(|r| (*r, reason)).collect(),
+            })
+            .unwrap();
+    }
+
+    fn count(store: &SqliteStore, sql: &str) -> i64 {
+        store.connection.query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
+    #[test]
+    fn a_corrected_tracker_record_supersedes_and_keeps_the_old_version() {
+        let mut store = SqliteStore::in_memory().unwrap();
+        let first = plan("01/02/2025", "return_home", "a/plans.csv");
+        let other = plan("01/06/2025", "adoption", "a/plans.csv");
+        save(
+            &mut store,
+            &[&first, &other, &person("SW1")],
+            "imported from a/",
+        );
+        assert_eq!(store.current_tracker_records().unwrap().len(), 3);
+
+        let corrected = plan("01/02/2025", "connected_carers", "b/plans.csv");
+        save(&mut store, &[&corrected, &other], "wrong primary plan");
+        let current = store.current_tracker_records().unwrap();
+        assert_eq!(current.len(), 3);
+        assert!(current.contains(&corrected));
+        assert!(!current.contains(&first));
+
+        let versions = store.tracker_versions("C1").unwrap();
+        assert_eq!(
+            versions.len(),
+            3,
+            "both versions of the corrected plan, and the other"
+        );
+        let old = versions.iter().find(|v| v.record == first).unwrap();
+        let new = versions.iter().find(|v| v.record == corrected).unwrap();
+        assert_eq!(old.superseded_by, Some(new.id));
+        assert_eq!(old.reason, "imported from a/");
+        assert_eq!(new.reason, "wrong primary plan");
+        assert_eq!(new.superseded_by, None);
+        assert_eq!(new.recorded_by, "tester");
+        // The unchanged plan was passed over: one version only.
+        assert_eq!(versions.iter().filter(|v| v.record == other).count(), 1);
+        // The audit log names the child for both imports.
+        assert_eq!(
+            store
+                .audit_log(Some("C1"))
+                .unwrap()
+                .iter()
+                .filter(|e| e.action == "import_tracker")
+                .count(),
+            2
+        );
+    }
+
+    #[test]
+    fn an_identical_tracker_record_changes_nothing() {
+        let mut store = SqliteStore::in_memory().unwrap();
+        let record = plan("01/02/2025", "return_home", "a/plans.csv");
+        save(&mut store, &[&record], "first");
+        let before = count(&store, "SELECT count(*) FROM tracker_record");
+        save(
+            &mut store,
+            &[&plan("01/02/2025", "return_home", "b/plans.csv")],
+            "again",
+        );
+        assert_eq!(count(&store, "SELECT count(*) FROM tracker_record"), before);
+        assert_eq!(
+            count(
+                &store,
+                "SELECT count(*) FROM tracker_record WHERE superseded_by IS NOT NULL"
+            ),
+            0
+        );
+    }
+
+    #[test]
+    fn tracker_records_cannot_be_deleted_or_altered() {
+        let mut store = SqliteStore::in_memory().unwrap();
+        save(&mut store, &[&person("SW1")], "first");
+        assert!(
+            store
+                .connection
+                .execute("DELETE FROM tracker_record", [])
+                .is_err()
+        );
+        assert!(
+            store
+                .connection
+                .execute("UPDATE tracker_record SET fields = 'x'", [])
+                .is_err()
+        );
+        assert!(
+            store
+                .connection
+                .execute(
+                    "UPDATE tracker_record SET reason = 'x', superseded_by = id",
+                    []
+                )
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn tracker_records_load_as_the_domain_types() {
+        let mut store = SqliteStore::in_memory().unwrap();
+        save(
+            &mut store,
+            &[
+                &plan("01/06/2025", "adoption", "p.csv"),
+                &plan("01/02/2025", "return_home", "p.csv"),
+                &person("SW1"),
+            ],
+            "r",
+        );
+        let (organisation, children) = crate::load_tracker(&store).unwrap();
+        assert_eq!(organisation.people[0].id, "SW1");
+        let plans: Vec<_> = children["C1"]
+            .plans
+            .iter()
+            .map(|p| p.primary.code())
+            .collect();
+        assert_eq!(plans, ["return_home", "adoption"], "in decision order");
+        let (organisation, child) = crate::load_child_tracker(&store, "C1").unwrap();
+        assert_eq!(organisation.people.len(), 1);
+        assert_eq!(child.plans.len(), 2);
+        let (_, nobody) = crate::load_child_tracker(&store, "C2").unwrap();
+        assert!(nobody.plans.is_empty());
+    }
+
+    #[test]
+    fn known_children_are_those_in_the_current_headers() {
+        let mut store = SqliteStore::in_memory().unwrap();
+        let h = header("2025_26/header.csv", "C1");
+        store
+            .save_import(&NewImport {
+                kind: "903",
+                imported_by: "test",
+                source: "x",
+                summary: "",
+                tables: vec![(CollectionYear(2026), &h)],
+            })
+            .unwrap();
+        assert_eq!(
+            store
+                .known_children()
+                .unwrap()
+                .into_iter()
+                .collect::<Vec<_>>(),
+            ["C1"]
+        );
+    }
+
+    #[test]
+    fn opening_read_only_never_creates_or_migrates() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.db");
+        assert!(SqliteStore::open_read_only(&path).unwrap().is_none());
+        assert!(!path.exists());
+        // A database from before the tracker: version 1.
+        {
+            let connection = Connection::open(&path).unwrap();
+            connection.execute_batch(MIGRATIONS[0]).unwrap();
+            connection.pragma_update(None, "user_version", 1).unwrap();
+        }
+        let before = std::fs::read(&path).unwrap();
+        let store = SqliteStore::open_read_only(&path).unwrap().unwrap();
+        assert!(store.current_tracker_records().unwrap().is_empty());
+        assert!(store.known_children().unwrap().is_empty());
+        drop(store);
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+        // Opening for writing brings it up to date.
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
     }
 
     #[test]

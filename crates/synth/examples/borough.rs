@@ -1,5 +1,5 @@
-//! Generates a synthetic borough and writes its 903 returns, timing both steps: the
-//! simple benchmark of the generator (use `--release`).
+//! Generates a synthetic borough and writes its 903 returns and tracker records, timing
+//! each step: the simple benchmark of the generator (use `--release`).
 //!
 //! `cargo run --release -p permanence-synth --example borough -- <out> [children] [seed] [first] [last]`
 //! e.g. `... -- /tmp/borough 100000 1 2017 2026` (years by end year: 2026 is 2025/26).
@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use permanence_domain::CollectionYear;
-use permanence_synth::{SynthConfig, generate, write_returns};
+use permanence_synth::{SynthConfig, TRACKER_FOLDER, generate, generate_tracker, write_returns};
 
 fn main() -> std::io::Result<()> {
     let mut args = std::env::args().skip(1);
@@ -27,15 +27,29 @@ fn main() -> std::io::Result<()> {
     let children = generate(&config);
     let generated = started.elapsed();
     let summaries = write_returns(&config, &children, &out)?;
+    let written = started.elapsed();
+    let as_at = config.last_year.end();
+    let (organisation, trackers) = generate_tracker(&config, as_at, &children);
+    let tracked = started.elapsed();
+    permanence_tracker::write_tracker(&out.join(TRACKER_FOLDER), &organisation, &trackers)?;
     let total = started.elapsed();
     let episodes: usize = children.iter().map(|c| c.episodes.len()).sum();
     println!(
-        "{} children ({episodes} episodes), {} to {}: generated in {:.2?}, written in {:.2?}, total {:.2?}",
+        "{} children ({episodes} episodes), {} to {}: generated in {:.2?}, written in {:.2?}",
         children.len(),
         config.first_year,
         config.last_year,
         generated,
-        total - generated,
+        written - generated,
+    );
+    let activities: usize = trackers.values().map(|t| t.activities.len()).sum();
+    let decisions: usize = trackers.values().map(|t| t.decisions.len()).sum();
+    println!(
+        "Tracker: {} staff, {} supervision sessions, {activities} activities, {decisions} decisions: generated in {:.2?}, written in {:.2?}; total {:.2?}",
+        organisation.people.len(),
+        organisation.supervision.len(),
+        tracked - written,
+        total - tracked,
         total
     );
     for summary in summaries {

@@ -1,6 +1,9 @@
 //! A seeded synthetic borough: fictional children's full SSDA903 histories, realistic
 //! enough to exercise every part of Permanence, and the borough's 903 returns written
-//! as the DfE's CSV files, one folder per collection year.
+//! as the DfE's CSV files, one folder per collection year; and the tracker's own
+//! records (staff, allocations, plans, meetings, decisions, panels, proceedings, ...)
+//! consistent with those histories, written as the tracker's CSV templates in
+//! `tracker/`.
 //!
 //! ```no_run
 //! use permanence_domain::CollectionYear;
@@ -31,10 +34,15 @@
 //!    deprivation-of-liberty orders.
 //! 3. Records are censored at 31 March of the last year: what happens later is not
 //!    known (episodes still open, no later reviews, ...).
+//! 4. The tracker's records are read off each child's journey ([`generate_tracker`]),
+//!    with the inspection's patterns (late or missing permanence planning meetings,
+//!    young children drifting in children's homes, overdue decisions, missing
+//!    life-story work, stalled IRO challenges) at the rates in `rates.rs`.
 //!
 //! Every child has its own random stream, seeded from the borough's stream: the same
-//! seed always gives the same children and byte-identical files. There is no
-//! time, no hash-map iteration and no threading in generation.
+//! seed always gives the same children and byte-identical files. The tracker's records
+//! use streams of their own, so the 903 returns are the same with or without them.
+//! There is no time, no hash-map iteration and no threading in generation.
 
 pub mod rates;
 
@@ -44,6 +52,9 @@ mod places;
 mod random;
 mod records;
 mod sketch;
+mod tracker;
+
+pub use tracker::generate_tracker;
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -80,6 +91,12 @@ impl SynthConfig {
 /// Salt mixed into the seed of the provider register, so that it does not share a
 /// stream with the children.
 const REGISTER_SALT: u64 = 0x5EED_0FB0_0C00_u64;
+
+/// How many social workers the borough has: the pool of `SW_ID`s (`SW0001` up) the
+/// social-worker episodes are drawn from.
+pub(crate) fn social_worker_pool(config: &SynthConfig) -> usize {
+    (config.children / rates::CHILDREN_PER_SOCIAL_WORKER).max(10)
+}
 
 /// Generates the borough's children: full histories up to 31 March of the last year,
 /// in `CHILD` order (`C0000001`, `C0000002`, ...). Episodes are in order, and every code
@@ -123,7 +140,7 @@ fn generate_until(config: &SynthConfig, horizon: Day) -> Vec<ChildRecord> {
         first_year: config.first_year.0,
         last_year: config.last_year.0,
         horizon,
-        social_workers: (config.children / rates::CHILDREN_PER_SOCIAL_WORKER).max(10) as i32,
+        social_workers: social_worker_pool(config) as i32,
     };
     let register = Register::new(&mut Random::seeded(config.seed ^ REGISTER_SALT));
     let mut borough = Random::seeded(config.seed);
@@ -154,23 +171,41 @@ pub fn year_folder(year: CollectionYear) -> String {
     format!("{}_{:02}", year.0 - 1, year.0.rem_euclid(100))
 }
 
+/// The folder, inside a borough's output folder, that holds the tracker's CSV files.
+pub const TRACKER_FOLDER: &str = "tracker";
+
 /// Generates the borough and writes one folder of 903 CSV files per collection year
-/// into `out` (created if missing), named like `2025_26`. Returns what each year's
-/// return holds, in year order.
+/// into `out` (created if missing), named like `2025_26`, and the tracker's records
+/// (see [`generate_tracker`]) as at 31 March of the last year as CSV files in
+/// `out/tracker`. Returns what each year's return holds, in year order.
 pub fn write_borough(config: &SynthConfig, out: &Path) -> io::Result<Vec<WriteSummary>> {
-    let children = generate(config);
-    write_returns(config, &children, out)
+    write_borough_as_at(config, config.last_year.end(), out)
 }
 
 /// Like [`write_borough`], with the borough as at `as_at` during the last year (see
-/// [`generate_as_at`]): the last year's return is a part-year extract.
+/// [`generate_as_at`]): the last year's return is a part-year extract, and the tracker
+/// holds nothing dated after `as_at` (but due, target and next dates).
 pub fn write_borough_as_at(
     config: &SynthConfig,
     as_at: Date,
     out: &Path,
 ) -> io::Result<Vec<WriteSummary>> {
     let children = generate_as_at(config, as_at);
-    write_returns(config, &children, out)
+    let summaries = write_returns(config, &children, out)?;
+    write_tracker(config, as_at, &children, out)?;
+    Ok(summaries)
+}
+
+/// Generates the tracker's records for already-generated children (see
+/// [`generate_tracker`]) and writes them as CSV files in `out/tracker`.
+pub fn write_tracker(
+    config: &SynthConfig,
+    as_at: Date,
+    children: &[ChildRecord],
+    out: &Path,
+) -> io::Result<()> {
+    let (organisation, trackers) = generate_tracker(config, as_at, children);
+    permanence_tracker::write_tracker(&out.join(TRACKER_FOLDER), &organisation, &trackers)
 }
 
 /// Writes already-generated children as one return per year of `config` into `out`.

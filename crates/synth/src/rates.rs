@@ -434,3 +434,237 @@ pub const DEPRIVATION_OF_LIBERTY_SHARE: f64 = 0.08;
 pub const UNKNOWN_UPN_SHARE: f64 = 0.01;
 /// UPN: share of UASC recorded as never having attended school in England (UN2).
 pub const UASC_UN2_SHARE: f64 = 0.5;
+
+// ----- The tracker's own records (issue 4) ------------------------------------------
+//
+// The permanence work the 903 return does not record (`domain.md` §0, §5, §6). Shares
+// marked "inspection pattern" reproduce a finding of the focused visit (`domain.md` §0)
+// so that the drift rules have something to find; the rest are modelling choices that
+// keep most records on time. Where a rule's threshold is quoted, it is the default of
+// the rule table (`domain.md` §6).
+
+/// How many years before the as-at day the tracker went live. Day-to-day records
+/// (visits, PEP reviews, health and dental checks, IRO contacts, review records,
+/// return interviews, pathway-plan reviews, personal-adviser contacts, supervision) are
+/// held from then, and in full for placements still open then; plans, meetings, family
+/// finding, panels, proceedings and the other records are held for every period of
+/// care that overlaps the collection years. This keeps a long window (ten years of a
+/// 100,000-child borough) to a few million records.
+pub const TRACKER_HISTORY_YEARS: i32 = 3;
+
+/// Social workers per children-in-care team (the team manager supervises them).
+pub const SOCIAL_WORKERS_PER_TEAM: usize = 7;
+/// Teams per service manager.
+pub const TEAMS_PER_SERVICE_MANAGER: usize = 5;
+/// Social workers per independent reviewing officer (sizes the IRO service).
+pub const SOCIAL_WORKERS_PER_IRO: usize = 5;
+/// IROs per IRO manager.
+pub const IROS_PER_TEAM: usize = 10;
+/// Social workers per personal adviser (sizes the leaving-care service).
+pub const SOCIAL_WORKERS_PER_PERSONAL_ADVISER: usize = 4;
+/// Personal advisers per leaving-care team.
+pub const PERSONAL_ADVISERS_PER_TEAM: usize = 8;
+
+/// Share of children whose IRO is allocated within 5 working days of entry (IRO-02's
+/// good practice); the rest within 6-25 working days.
+pub const IRO_ALLOCATED_WITHIN_5_WD_SHARE: f64 = 0.85;
+/// Days between changes of IRO for a child.
+pub const IRO_CHANGE_DAYS: (i32, i32) = (300, 1500);
+/// Share of eligible young people (looked after 13 weeks since 14, in care after 16)
+/// allocated a personal adviser (CL-04 flags the rest).
+pub const PERSONAL_ADVISER_ALLOCATED_SHARE: f64 = 0.93;
+/// Days after the 16th birthday (or entry, if later) the personal adviser is allocated.
+pub const PERSONAL_ADVISER_ALLOCATION_DAYS: (i32, i32) = (20, 300);
+
+/// Share of children still looked after at their second review whose first permanence
+/// plan is recorded by then (PERM-01).
+pub const FIRST_PLAN_BY_SECOND_REVIEW_SHARE: f64 = 0.88;
+/// Share whose first plan is recorded late (at a later review); the rest of those not
+/// on time have no plan until the route is decided (adoption, an order, a match).
+pub const FIRST_PLAN_LATE_SHARE: f64 = 0.07;
+/// Share of first plans decided at a permanence planning meeting (the rest at a review).
+pub const FIRST_PLAN_AT_PPM_SHARE: f64 = 0.35;
+/// Inspection pattern: share of periods of care whose plans have no contingency plan
+/// ("contingency planning not yet part of the culture"; PERM-02).
+pub const PLAN_WITHOUT_CONTINGENCY_SHARE: f64 = 0.10;
+/// Share of plans to return home worked on in parallel with another option (twin-track).
+pub const PARALLEL_PLAN_SHARE: f64 = 0.45;
+/// A young child in a children's home, for the plans and family finding: aged under
+/// this at the start of the stay (PERM-04 suggests 11)...
+pub const YOUNG_CHILD_IN_HOME_AGE: i32 = 11;
+/// ...staying at least this many days (or still there).
+pub const YOUNG_CHILD_IN_HOME_MIN_DAYS: i32 = 30;
+/// Inspection pattern: share of young children in children's homes whose plan has no
+/// contingency and who have no family finding ("drifted for years without contingency
+/// planning or action to find long-term foster families"; PERM-02, PERM-04). The
+/// others have a long-term fostering plan with a contingency and an active search.
+pub const YOUNG_CHILD_IN_HOME_DRIFT_SHARE: f64 = 0.80;
+/// Share of children with an unmatched long-term fostering plan with an active search.
+pub const LONG_TERM_FOSTERING_SEARCH_SHARE: f64 = 0.70;
+/// Share of adoption plans with a recorded fostering-for-adoption consideration
+/// (PERM-06 flags the rest); always recorded for children placed in FfA (U2/U5).
+pub const FFA_CONSIDERED_SHARE: f64 = 0.85;
+/// Share of fostering-for-adoption plans that are concurrent planning.
+pub const CONCURRENT_PLANNING_SHARE_OF_FFA: f64 = 0.30;
+/// Share of special guardianship and child arrangements routes with a connected-persons
+/// search (viability assessments).
+pub const CONNECTED_PERSONS_SEARCH_SHARE: f64 = 0.70;
+
+/// Inspection pattern (PERM-03): share of entrants whose first permanence planning
+/// meeting is held within 4 weeks of entry...
+pub const PPM_FIRST_WITHIN_4_WEEKS_SHARE: f64 = 0.78;
+/// ...and share whose first meeting is late (5-12 weeks); the rest (10%) have none.
+pub const PPM_FIRST_LATE_SHARE: f64 = 0.12;
+/// Days after entry of a late first meeting.
+pub const PPM_FIRST_LATE_DAYS: (i32, i32) = (35, 84);
+/// Share of later (3-monthly) meetings held late.
+pub const PPM_LATER_LATE_SHARE: f64 = 0.15;
+/// Days a late later meeting is overdue.
+pub const PPM_LATER_LATE_DAYS: (i32, i32) = (7, 60);
+/// Share of entrants under 16 with a family group conference (before or soon after
+/// entry; "used well", `domain.md` §0).
+pub const FAMILY_GROUP_CONFERENCE_SHARE: f64 = 0.30;
+/// Share of children under 12 on adoption, special guardianship or long-term routes
+/// with a together-and-apart sibling assessment.
+pub const SIBLING_ASSESSMENT_SHARE: f64 = 0.15;
+
+/// Life-story work (LSW-*): share of adopted children with life-story work.
+pub const LIFE_STORY_ADOPTED_SHARE: f64 = 0.92;
+/// Share of children with an adoption plan not yet adopted with life-story work started.
+pub const LIFE_STORY_ADOPTION_PLAN_SHARE: f64 = 0.75;
+/// Inspection pattern (LSW-04): share of children leaving care by special guardianship
+/// with any life-story work ("not available to all children, including those with
+/// special guardians and connected carers").
+pub const LIFE_STORY_SGO_SHARE: f64 = 0.40;
+/// Inspection pattern (LSW-04): the same for children leaving to connected carers by a
+/// child arrangements order, or living long-term with connected carers (U1, U3).
+pub const LIFE_STORY_CONNECTED_CARERS_SHARE: f64 = 0.35;
+/// Share of children in long-term foster care (a year or more) with life-story work.
+pub const LIFE_STORY_LONG_TERM_SHARE: f64 = 0.55;
+/// Share of other children looked after 6 months or more with life-story work.
+pub const LIFE_STORY_OTHER_SHARE: f64 = 0.20;
+/// Share of adopted children whose completed book is given within 10 working days of
+/// the adoption order (LSW-02); the rest later or not yet.
+pub const LIFE_STORY_BOOK_ON_TIME_SHARE: f64 = 0.80;
+/// Share of adopted children whose later-life letter is given within 10 working days of
+/// the adoption order (LSW-03).
+pub const LATER_LIFE_LETTER_ON_TIME_SHARE: f64 = 0.75;
+
+/// Supervision: share of workers whose monthly supervision has gaps (SUP-01).
+pub const SUPERVISION_GAPS_WORKER_SHARE: f64 = 0.20;
+/// Share of months without supervision, for a worker with gaps...
+pub const SUPERVISION_MISSED_MONTH_SHARE_GAPS: f64 = 0.35;
+/// ...and for the other workers.
+pub const SUPERVISION_MISSED_MONTH_SHARE: f64 = 0.04;
+/// Share of a worker's children discussed in a monthly supervision session (each child
+/// every two or three months).
+pub const CHILD_DISCUSSED_SHARE: f64 = 0.40;
+/// Share of discussions of a child that produce a management decision.
+pub const SUPERVISION_DECISION_SHARE: f64 = 0.50;
+/// Days from a decision to its due date.
+pub const DECISION_DUE_DAYS: (i32, i32) = (7, 42);
+/// Share of decisions recorded with no due date (SUP-02).
+pub const DECISION_WITHOUT_DUE_DATE_SHARE: f64 = 0.03;
+/// Inspection pattern (SUP-02): share of decisions never recorded as carried out, so
+/// overdue once their due date passes ("decisions not made and recorded in time").
+pub const DECISION_OVERDUE_SHARE: f64 = 0.15;
+/// Share of decisions carried out late (1-90 days after the due date).
+pub const DECISION_COMPLETED_LATE_SHARE: f64 = 0.15;
+
+/// IRO challenges (IRO-01): share of periods of care of 6 months or more in which the
+/// IRO raises a challenge.
+pub const IRO_CHALLENGE_SHARE: f64 = 0.06;
+/// What challenges are about (common local protocol categories).
+pub const IRO_CHALLENGE_CATEGORIES: [(permanence_domain::tracker::ChallengeCategory, f64); 8] = {
+    use permanence_domain::tracker::ChallengeCategory::*;
+    [
+        (DriftAndDelay, 0.30),
+        (CarePlanning, 0.20),
+        (CarePlanImplementation, 0.18),
+        (NoExitPlan, 0.06),
+        (NoSocialWorker, 0.05),
+        (PoorPractice, 0.10),
+        (ChildParticipation, 0.06),
+        (Other, 0.05),
+    ]
+};
+/// Working days allowed for a response at the informal stage...
+pub const CHALLENGE_INFORMAL_RESPONSE_WD: i32 = 5;
+/// ...and at each formal stage (a common local window; ≤ 20 WD in total is the aim).
+pub const CHALLENGE_FORMAL_RESPONSE_WD: i32 = 10;
+/// Share of responses that do not resolve the concern, so it goes up a stage.
+pub const CHALLENGE_ESCALATION_SHARE: f64 = 0.35;
+/// Share of responses given after the response was due.
+pub const CHALLENGE_LATE_RESPONSE_SHARE: f64 = 0.15;
+/// Inspection pattern (IRO-01): share of challenges stalled at a stage, with no
+/// response long after it was due ("IRO involvement ineffective").
+pub const CHALLENGE_STALLED_SHARE: f64 = 0.20;
+/// Share of stalled challenges the IRO refers to Cafcass.
+pub const CAFCASS_REFERRAL_SHARE: f64 = 0.10;
+
+/// Inspection pattern (PNL-01, "a plethora of panels"): share of children presented to
+/// a panel who are presented to a second panel on the same question within weeks.
+pub const PANEL_OVERLAP_SHARE: f64 = 0.08;
+/// Share of long-term fostering, special guardianship and residential plans also taken
+/// to the permanence tracking panel.
+pub const PERMANENCE_PANEL_SHARE: f64 = 0.30;
+/// Share of children's-home placements agreed at the resource panel.
+pub const RESOURCE_PANEL_SHARE: f64 = 0.80;
+
+/// Visits (VIS-*): share of placements whose first visit is later than a week.
+pub const VISIT_FIRST_LATE_SHARE: f64 = 0.10;
+/// Share of later visits more than 6 weeks (or 3 months) after the one before.
+pub const VISIT_LATE_SHARE: f64 = 0.07;
+/// Days a late visit is overdue.
+pub const VISIT_LATE_DAYS: (i32, i32) = (1, 30);
+/// Share of visits to children aged 4 or over who are seen alone.
+pub const VISIT_SEEN_ALONE_SHARE: f64 = 0.75;
+/// Share of care plans later than 10 working days after entry (CP-01).
+pub const CARE_PLAN_LATE_SHARE: f64 = 0.08;
+/// Share of placement plans later than 5 working days after the move (CP-02).
+pub const PLACEMENT_PLAN_LATE_SHARE: f64 = 0.12;
+/// Share of placement notifications later than 5 working days (CP-03).
+pub const NOTIFICATION_LATE_SHARE: f64 = 0.10;
+/// Share of initial health assessments within 20 working days of entry (HLT-01); the
+/// rest within 21-60 working days.
+pub const IHA_WITHIN_20_WD_SHARE: f64 = 0.65;
+/// Share of review health assessments later than due (HLT-02).
+pub const HEALTH_REVIEW_LATE_SHARE: f64 = 0.10;
+/// Share of school-age entrants whose PEP starts later than 10 working days (EDU-01).
+pub const PEP_INITIAL_LATE_SHARE: f64 = 0.15;
+/// Share of school terms with no PEP review (EDU-02).
+pub const PEP_REVIEW_MISSED_SHARE: f64 = 0.08;
+/// Share of review decisions circulated later than 5 working days (REV-05).
+pub const REVIEW_RECORD_LATE_SHARE: f64 = 0.12;
+/// Share of missing episodes followed by a return interview.
+pub const RETURN_INTERVIEW_SHARE: f64 = 0.70;
+/// Share of periods of 20 working days or more whose ending was approved by the
+/// nominated officer (CEA-01).
+pub const CEASING_CARE_APPROVAL_SHARE: f64 = 0.90;
+/// Share of needs assessments later than 3 months after the 16th birthday (CL-01).
+pub const NEEDS_ASSESSMENT_LATE_SHARE: f64 = 0.12;
+/// Share of pathway-plan reviews later than 6 months (CL-03).
+pub const PATHWAY_REVIEW_LATE_SHARE: f64 = 0.10;
+/// Share of personal-adviser contacts more than 2 months after the one before (CL-05).
+pub const PA_CONTACT_LATE_SHARE: f64 = 0.10;
+/// Share of fostered 16-17-year-olds with a staying-put decision recorded (CL-06).
+pub const STAYING_PUT_DECISION_RECORDED_SHARE: f64 = 0.85;
+/// Share of staying-put decisions agreed for young people not yet 18.
+pub const STAYING_PUT_AGREED_SHARE: f64 = 0.60;
+
+/// Share of care proceedings preceded by pre-proceedings (PLO), except after police
+/// protection or an emergency protection order.
+pub const PRE_PROCEEDINGS_BEFORE_ISSUE_SHARE: f64 = 0.55;
+/// Days from the legal gateway meeting to the issue of proceedings.
+pub const PRE_PROCEEDINGS_DAYS: (i32, i32) = (60, 170);
+/// Share of children accommodated under section 20 whose case goes to the legal
+/// gateway panel while they are looked after.
+pub const PRE_PROCEEDINGS_SECTION_20_SHARE: f64 = 0.20;
+/// Days from a section 20 child's gateway meeting to the case being diverted.
+pub const PRE_PROCEEDINGS_DIVERTED_DAYS: (i32, i32) = (60, 200);
+/// Days between pre-proceedings reviews (PLO-02 expects one every 6 weeks).
+pub const PRE_PROCEEDINGS_REVIEW_DAYS: (i32, i32) = (28, 50);
+/// Share of case management hearings outside days 12-18 (CRT-02).
+pub const CMH_OUTSIDE_WINDOW_SHARE: f64 = 0.10;
+/// Share of proceedings past 26 weeks with their extensions recorded (CRT-01).
+pub const EXTENSION_RECORDED_SHARE: f64 = 0.85;

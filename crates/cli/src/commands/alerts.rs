@@ -3,10 +3,10 @@
 use std::io::Write;
 use std::path::Path;
 
-use permanence_rules::{Finding, evaluate_all};
+use permanence_rules::Finding;
 use serde::Serialize;
 
-use super::{load_journeys, open_store, today};
+use super::{evaluate, load_journeys, open_store, today};
 use crate::cli::{AlertsArgs, ListFormat};
 use crate::output::{Cell, TextTable};
 
@@ -31,8 +31,7 @@ pub(crate) fn run(
         );
     }
     let as_of = args.as_of.unwrap_or_else(today);
-    let calendar = policy.calendar();
-    let findings = evaluate_all(&journeys, &policy, &calendar, as_of);
+    let findings = evaluate(&store, &journeys, &policy, as_of)?;
     match args.format {
         ListFormat::Json => {
             serde_json::to_writer_pretty(&mut *out, &findings)?;

@@ -1,5 +1,5 @@
 //! `permanence children` (every child's status on a date) and `permanence child ID`
-//! (one child's journey as a chronology).
+//! (one child's journey as a chronology, with the tracker's records about the child).
 
 use std::io::Write;
 use std::path::Path;
@@ -8,9 +8,10 @@ use anyhow::Context;
 use permanence_domain::codes::Code;
 use permanence_domain::date::{age_on, days_between, format_dmy};
 use permanence_domain::{Date, Journey};
-use permanence_store::Store;
+use permanence_store::{Store, load_child_tracker};
 use serde::Serialize;
 
+use super::child_tracker::{self, ChildRecords};
 use super::{actor, load_journeys, open_store, today};
 use crate::cli::{ChildArgs, ChildFormat, ChildrenArgs, ListFormat};
 use crate::output::{Cell, TextTable};
@@ -121,9 +122,17 @@ pub(crate) fn show(db: &Path, args: &ChildArgs, out: &mut dyn Write) -> anyhow::
         .into_iter()
         .next()
         .with_context(|| format!("no child with id '{}' is in the database", args.id))?;
+    let (organisation, tracker) = load_child_tracker(&store, &args.id)?;
+    let versions = store.tracker_versions(&args.id)?;
     store.audit(&actor(), "view_child", Some(&args.id), "permanence child")?;
     let journey = Journey::new(record);
     let as_of = args.as_of.unwrap_or_else(today);
+    let records = ChildRecords {
+        organisation: &organisation,
+        tracker: &tracker,
+        versions: &versions,
+        as_of,
+    };
     match args.format {
         ChildFormat::Json => {
             let json = serde_json::json!({
@@ -134,17 +143,26 @@ pub(crate) fn show(db: &Path, args: &ChildArgs, out: &mut dyn Write) -> anyhow::
                 "placements": journey.placements,
                 "legal_statuses": journey.legal_statuses,
                 "record": journey.record,
+                "tracker": child_tracker::json(&records),
             });
             serde_json::to_writer_pretty(&mut *out, &json)?;
             writeln!(out)?;
         }
-        ChildFormat::Text => write!(out, "{}", chronology(&journey, as_of))?,
+        ChildFormat::Text => {
+            write!(
+                out,
+                "{}",
+                chronology(&journey, as_of, child_tracker::events(&records))
+            )?;
+            write!(out, "{}", child_tracker::text(&records))?;
+        }
     }
     Ok(())
 }
 
-/// A readable account of the child's journey, oldest first.
-fn chronology(journey: &Journey, as_of: Date) -> String {
+/// A readable account of the child's journey, oldest first, with the tracker's dated
+/// events (`tracker_events`) among the 903 ones.
+fn chronology(journey: &Journey, as_of: Date, tracker_events: Vec<(Date, u8, String)>) -> String {
     let record = &journey.record;
     let header = &record.header;
     let mut text = String::new();
@@ -330,6 +348,7 @@ fn chronology(journey: &Journey, as_of: Date) -> String {
             ),
         ));
     }
+    events.extend(tracker_events);
     events.sort_by_key(|a| (a.0, a.1));
     line(String::new());
     for (date, order, what) in events {

@@ -1,5 +1,6 @@
-//! `permanence demo`: a synthetic borough, imported through the real import into a
-//! fresh database, and a summary of it.
+//! `permanence demo`: a synthetic borough (903 returns, and tracker records when the
+//! generator writes them under `903/tracker/`), imported through the real imports into
+//! a fresh database, and a summary of it.
 
 use std::io::Write;
 use std::path::Path;
@@ -12,10 +13,10 @@ use permanence_synth::SynthConfig;
 use std::collections::BTreeMap;
 
 use permanence_domain::date::format_dmy;
-use permanence_rules::{Status, evaluate_all};
+use permanence_rules::Status;
 
 use super::{load_journeys, summary::population_summary, today};
-use crate::cli::{DemoArgs, ImportArgs};
+use crate::cli::{DemoArgs, ImportArgs, ImportTrackerArgs};
 use crate::output::{Cell, TextTable};
 
 /// Marks a folder as the demo's own, so that rebuilding it never deletes anything else.
@@ -51,17 +52,31 @@ pub(crate) fn run(
     super::import::run(
         &db,
         &ImportArgs {
-            paths: vec![returns],
+            paths: vec![returns.clone()],
             year: None,
             dry_run: false,
         },
         out,
     )?;
+    // The synthetic tracker records, through the same import as a council's.
+    let tracker = returns.join("tracker");
+    if tracker.is_dir() {
+        writeln!(out)?;
+        super::tracker::import(
+            &db,
+            &ImportTrackerArgs {
+                paths: vec![tracker],
+                dry_run: false,
+                reason: Some("synthetic demo data".to_string()),
+            },
+            out,
+        )?;
+    }
     let store = SqliteStore::open(&db)?;
     let journeys = load_journeys(&store)?;
     writeln!(out)?;
     write!(out, "{}", population_summary(&journeys, today))?;
-    let findings = evaluate_all(&journeys, &policy, &policy.calendar(), today);
+    let findings = super::evaluate(&store, &journeys, &policy, today)?;
     let mut by_rule: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for finding in &findings {
         let counts = by_rule.entry(finding.rule).or_default();

@@ -2,7 +2,7 @@
 //! the changed tables in one transaction, or nothing at all.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Context;
@@ -32,7 +32,8 @@ pub(crate) fn run(db: &Path, args: &ImportArgs, out: &mut dyn Write) -> anyhow::
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let read: ReadOutcome = read_paths(&args.paths, args.year)
+    let (paths, tracker_folders, not_csv) = leave_out_tracker_folders(&args.paths);
+    let read: ReadOutcome = read_paths(&paths, args.year)
         .map_err(|problems| anyhow::anyhow!("nothing was imported.\n{problems}"))?;
     let files: usize = read.returns.iter().map(|r| r.tables.len()).sum();
     let years = read.returns.len();
@@ -41,7 +42,8 @@ pub(crate) fn run(db: &Path, args: &ImportArgs, out: &mut dyn Write) -> anyhow::
         started.elapsed().as_secs_f64()
     );
 
-    let existing_store = SqliteStore::open_existing(db)
+    // Read-only: checking never creates, migrates or otherwise changes the database.
+    let existing_store = SqliteStore::open_read_only(db)
         .with_context(|| format!("cannot open the database {}", db.display()))?;
     let existing = match &existing_store {
         Some(store) => store.current_returns()?,
@@ -61,12 +63,21 @@ pub(crate) fn run(db: &Path, args: &ImportArgs, out: &mut dyn Write) -> anyhow::
             n.byte_order_marks, n.windows_line_endings, n.trimmed_values, n.lower_case_codes
         )?;
     }
-    if !read.skipped.is_empty() {
+    let skipped: Vec<String> = read.skipped.iter().cloned().chain(not_csv).collect();
+    if !skipped.is_empty() {
         writeln!(
             out,
             "Skipped {} file(s) that are not .csv: {}",
-            read.skipped.len(),
-            read.skipped.join(", ")
+            skipped.len(),
+            skipped.join(", ")
+        )?;
+    }
+    for folder in &tracker_folders {
+        writeln!(
+            out,
+            "Left out {}: it holds tracker records, which `permanence import tracker {}` imports.",
+            folder.display(),
+            folder.display()
         )?;
     }
     let s = merged.stats;
@@ -137,6 +148,49 @@ pub(crate) fn run(db: &Path, args: &ImportArgs, out: &mut dyn Write) -> anyhow::
         started.elapsed().as_secs_f64()
     )?;
     Ok(())
+}
+
+/// The folder the synthetic borough (and councils following its layout) keeps tracker
+/// records in, beside the 903 returns' year folders.
+const TRACKER_FOLDER: &str = "tracker";
+
+/// The paths to read as 903 files: a folder given that holds a `tracker` folder is
+/// replaced by its other contents (`.csv` files and sub-folders), so that the 903
+/// import of a folder laid out as `permanence synth` writes it reads the returns only.
+/// Also gives the tracker folders left out, and files passed over that are not `.csv`.
+fn leave_out_tracker_folders(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<PathBuf>, Vec<String>) {
+    let mut kept = Vec::new();
+    let mut tracker = Vec::new();
+    let mut not_csv = Vec::new();
+    for path in paths {
+        let holds_tracker = path.is_dir() && path.join(TRACKER_FOLDER).is_dir();
+        if !holds_tracker {
+            kept.push(path.clone());
+            continue;
+        }
+        let mut children: Vec<PathBuf> = match std::fs::read_dir(path) {
+            Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+            Err(_) => {
+                // Let the reader report it.
+                kept.push(path.clone());
+                continue;
+            }
+        };
+        children.sort();
+        for child in children {
+            let is_csv = child
+                .extension()
+                .is_some_and(|ext| ext.eq_ignore_ascii_case("csv"));
+            if child.is_dir() && child.file_name().is_some_and(|n| n == TRACKER_FOLDER) {
+                tracker.push(child);
+            } else if child.is_dir() || is_csv {
+                kept.push(child);
+            } else {
+                not_csv.push(child.display().to_string());
+            }
+        }
+    }
+    (kept, tracker, not_csv)
 }
 
 /// Lays the newly read tables over the stored ones (a new table replaces the stored

@@ -1,12 +1,14 @@
 //! One module per command; shared helpers for loading what the database holds.
 
 mod alerts;
+mod child_tracker;
 mod children;
 mod demo;
 mod import;
 mod policy;
 mod summary;
 mod synth;
+mod tracker;
 
 use std::path::Path;
 
@@ -14,7 +16,7 @@ use anyhow::Context;
 use permanence_domain::{Date, Journey};
 use permanence_store::{SqliteStore, Store};
 
-use crate::cli::{Cli, Command, ImportCommand, PolicyCommand};
+use crate::cli::{Cli, Command, ExportCommand, ImportCommand, PolicyCommand};
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -22,6 +24,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Demo(args) => demo::run(&args, cli.policy.as_deref(), &mut out),
         Command::Import(ImportCommand::Ssda903(args)) => import::run(&cli.db, &args, &mut out),
+        Command::Import(ImportCommand::Tracker(args)) => tracker::import(&cli.db, &args, &mut out),
+        Command::Export(ExportCommand::Tracker(args)) => tracker::export(&cli.db, &args, &mut out),
         Command::Children(args) => children::list(&cli.db, &args, &mut out),
         Command::Child(args) => children::show(&cli.db, &args, &mut out),
         Command::Alerts(args) => alerts::run(&cli.db, cli.policy.as_deref(), &args, &mut out),
@@ -60,6 +64,33 @@ pub(crate) fn load_journeys(store: &dyn Store) -> anyhow::Result<Vec<Journey>> {
         anyhow::anyhow!("the stored returns no longer merge cleanly:\n{problems}")
     })?;
     Ok(outcome.children.into_iter().map(Journey::new).collect())
+}
+
+/// Every finding on `as_of` for `journeys`, with the tracker's records when the
+/// database holds any. A council that has not loaded tracker records yet is checked on
+/// the 903 return alone (the rules that need tracker records are skipped), rather than
+/// being told that every child lacks every record.
+pub(crate) fn evaluate(
+    store: &dyn Store,
+    journeys: &[Journey],
+    policy: &permanence_rules::Policy,
+    as_of: Date,
+) -> anyhow::Result<Vec<permanence_rules::Finding>> {
+    let calendar = policy.calendar();
+    let (organisation, trackers) = permanence_store::load_tracker(store)?;
+    let no_records = organisation == Default::default() && trackers.is_empty();
+    Ok(if no_records {
+        permanence_rules::evaluate_all(journeys, policy, &calendar, as_of)
+    } else {
+        permanence_rules::evaluate_all_with(
+            journeys,
+            &trackers,
+            &organisation,
+            policy,
+            &calendar,
+            as_of,
+        )
+    })
 }
 
 /// Who is running the command, for the audit log.

@@ -28,6 +28,7 @@ pub static INFO: RuleInfo = RuleInfo {
         "Episodes: DECOM, RNE, LS, PLACE, DEC (the period of care)",
         "PlacedAdoption: DATE_PLACED, DATE_PLACED_CEASED",
     ],
+    needs_tracker_records: false,
     owner: Role::RegionalAdoptionAgency,
     escalation: "Regional adoption agency; service manager",
     action: "Review family finding with the regional adoption agency: widen the search, \

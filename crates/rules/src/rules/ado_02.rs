@@ -25,6 +25,7 @@ pub static INFO: RuleInfo = RuleInfo {
         "Episodes: DECOM, RNE, LS, PLACE, DEC (the placement order and placements)",
         "AD1: DATE_MATCH",
     ],
+    needs_tracker_records: false,
     owner: Role::RegionalAdoptionAgency,
     escalation: "Regional adoption agency family finding; service manager",
     action: "Review the family-finding plan with the regional adoption agency and set a date \

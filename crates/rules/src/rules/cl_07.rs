@@ -24,6 +24,7 @@ pub static INFO: RuleInfo = RuleInfo {
         "Header: DOB",
         "OC3: IN_TOUCH, ACCOM (with the collection year)",
     ],
+    needs_tracker_records: false,
     owner: Role::PersonalAdviser,
     escalation: "Personal adviser; housing pathway lead",
     action: "Contact the young person and agree a move to suitable accommodation with the \

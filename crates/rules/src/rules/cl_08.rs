@@ -23,6 +23,7 @@ pub static INFO: RuleInfo = RuleInfo {
         "Header: DOB",
         "OC3: IN_TOUCH, ACTIV (with the collection year)",
     ],
+    needs_tracker_records: false,
     owner: Role::PersonalAdviser,
     escalation: "Personal adviser; EET adviser",
     action: "Agree an education, employment or training plan with the young person in the \

@@ -6,6 +6,7 @@ use permanence_domain::date::{add_days, days_between, format_dmy};
 use crate::context::{Context, placement_text};
 use crate::finding::{Evidence, Finding, Role, Status};
 use crate::rule::{Basis, RuleInfo, impl_rule, rule_settings};
+use crate::rules::records::{active_search, family_finding_evidence, has_fallback, plan_evidence};
 
 /// PERM-04's description.
 pub static INFO: RuleInfo = RuleInfo {
@@ -25,13 +26,21 @@ pub static INFO: RuleInfo = RuleInfo {
     inputs: &[
         "Header: DOB",
         "Episodes: DECOM, RNE, PLACE, DEC (the run of children's-home placements)",
+        "Tracker: family finding (start, status, end), permanence plan (parallel and \
+         contingency plans)",
     ],
+    needs_tracker_records: false,
     owner: Role::ServiceManager,
     escalation: "Service manager; head of service; IRO",
     action: "Review the permanence plan at a senior level: is there active family finding \
              and a contingency plan? Set a date to move the child to a family, or record why \
              residential care is the plan.",
     notes: &[
+        "Family finding is active when a search (any route) started on or before the \
+         evaluation date and had not ended by then: status active, or ended or matched \
+         only after that day. A paused search is not active.",
+        "A parallel plan counts as a fallback alongside a contingency plan: a parallel plan \
+         is a contingency plan being actively worked on (domain.md §5).",
         "The child's age is taken on the evaluation date: a child who reaches the policy age \
          stops being flagged.",
         "The finding is overdue from the day after the run reaches the policy number of days \
@@ -64,6 +73,11 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Vec<Finding> {
         return Vec::new();
     };
     if !now.place.is_childrens_home() {
+        return Vec::new();
+    }
+    let searching = active_search(ctx).is_some();
+    let fallback = ctx.plan().is_some_and(has_fallback);
+    if searching && fallback {
         return Vec::new();
     }
     if let Some(evidence) = ctx.dob_problem() {
@@ -137,10 +151,24 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Vec<Finding> {
             ),
         ),
     ];
-    evidence.push(Evidence::new(
-        "Family finding and contingency plan",
-        "not recorded in this system yet: raised on age and time in the home alone",
-    ));
+    if ctx.records_loaded() {
+        let missing = match (searching, fallback) {
+            (false, false) => "no active family finding and no contingency or parallel plan",
+            (false, true) => "no active family finding",
+            _ => "no contingency or parallel plan",
+        };
+        evidence.push(Evidence::new("Missing", missing));
+        evidence.push(Evidence::new(
+            "Family finding",
+            family_finding_evidence(ctx),
+        ));
+        evidence.push(Evidence::new("Permanence plan", plan_evidence(ctx)));
+    } else {
+        evidence.push(Evidence::new(
+            "Family finding and contingency plan",
+            "the tracker's records were not loaded: raised on age and time in the home alone",
+        ));
+    }
     let due = (status != Status::CannotDecide).then_some(due);
     vec![ctx.finding(&INFO, status, due, evidence)]
 }
@@ -149,6 +177,7 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::rules::test_support::*;
+    use permanence_domain::tracker::{FamilyFinding, FamilyFindingRoute, FamilyFindingStatus};
 
     /// Born 1 June 2017; in a children's home from 2 January 2026 (aged 8).
     fn in_home() -> ChildRecord {
@@ -175,6 +204,104 @@ mod tests {
             finding
                 .evidence_text()
                 .contains("raised on age and time in the home alone")
+        );
+        // With the tracker's records loaded (none for this child).
+        let finding = Case::bare(record).finding(&Perm04, d(2026, 4, 3));
+        assert!(finding.evidence_text().contains(
+            "Missing: no active family finding and no contingency or parallel plan; \
+             Family finding: no family-finding record; \
+             Permanence plan: no permanence plan recorded for this period of care"
+        ));
+    }
+
+    fn search(start: Date, status: FamilyFindingStatus, end: Option<Date>) -> FamilyFinding {
+        FamilyFinding {
+            child: "C1".into(),
+            route: FamilyFindingRoute::LongTermFostering,
+            start,
+            profiles: 2,
+            links: 1,
+            expressions_of_interest: 0,
+            matches: 0,
+            status,
+            end,
+            end_reason: None,
+            fostering_for_adoption_considered: None,
+        }
+    }
+
+    fn with_records(search: Option<FamilyFinding>, contingency: bool) -> Case {
+        let mut version = plan(d(2026, 1, 20), PermanenceOption::LongTermFostering);
+        if contingency {
+            version.contingency = Some(PermanenceOption::Residential);
+        }
+        Case::new(in_home())
+            .plan(version)
+            .with(|tracker| tracker.family_finding.extend(search))
+    }
+
+    #[test]
+    fn active_family_finding_and_a_contingency_plan_clear_it() {
+        let active = search(d(2026, 2, 1), FamilyFindingStatus::Active, None);
+        let case = with_records(Some(active.clone()), true);
+        assert_eq!(case.status(&Perm04, d(2026, 4, 3)), None);
+        // Only one of the two: flagged, and the evidence says which is missing.
+        let case = with_records(Some(active.clone()), false);
+        let finding = case.finding(&Perm04, d(2026, 4, 3));
+        assert_eq!(finding.status, Status::Overdue);
+        assert!(
+            finding
+                .evidence_text()
+                .contains("Missing: no contingency or parallel plan")
+        );
+        assert!(
+            finding
+                .evidence_text()
+                .contains("Family finding: active: long-term fostering search since 01/02/2026")
+        );
+        assert_eq!(finding.owner.as_deref(), Some("SM1"));
+        assert_eq!(finding.owner_name.as_deref(), Some("Sol Mendes"));
+        let case = with_records(None, true);
+        let finding = case.finding(&Perm04, d(2026, 4, 3));
+        assert!(
+            finding
+                .evidence_text()
+                .contains("Missing: no active family finding;")
+        );
+        // A parallel plan counts as a fallback.
+        let mut version = plan(d(2026, 1, 20), PermanenceOption::LongTermFostering);
+        version.parallel = vec![PermanenceOption::ConnectedCarers];
+        let case = Case::new(in_home())
+            .plan(version)
+            .with(|tracker| tracker.family_finding.push(active));
+        assert_eq!(case.status(&Perm04, d(2026, 4, 3)), None);
+    }
+
+    #[test]
+    fn a_search_is_read_as_it_stood_on_the_evaluation_date() {
+        // Ended on 10 April: running on 3 April, not on 10 April.
+        let ended = search(
+            d(2026, 2, 1),
+            FamilyFindingStatus::Ended,
+            Some(d(2026, 4, 10)),
+        );
+        let case = with_records(Some(ended), true);
+        assert_eq!(case.status(&Perm04, d(2026, 4, 3)), None);
+        assert_eq!(case.status(&Perm04, d(2026, 4, 10)), overdue(d(2026, 4, 2)));
+        // A search that starts after the evaluation date does not count yet.
+        let later = search(d(2026, 4, 5), FamilyFindingStatus::Active, None);
+        let case = with_records(Some(later), true);
+        assert_eq!(case.status(&Perm04, d(2026, 4, 4)), overdue(d(2026, 4, 2)));
+        assert_eq!(case.status(&Perm04, d(2026, 4, 5)), None);
+        let paused = search(d(2026, 2, 1), FamilyFindingStatus::Paused, None);
+        let case = with_records(Some(paused), true);
+        let finding = case.finding(&Perm04, d(2026, 4, 3));
+        assert!(
+            finding
+                .evidence_text()
+                .contains("none active on 03/04/2026"),
+            "{}",
+            finding.evidence_text()
         );
     }
 

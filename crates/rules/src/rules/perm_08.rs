@@ -26,6 +26,7 @@ pub static INFO: RuleInfo = RuleInfo {
         "PrevPerm: PREV_PERM, LA_PERM, DATE_PERM (the row for the collection year the period \
          began in)",
     ],
+    needs_tracker_records: false,
     owner: Role::TeamManager,
     escalation: "Team manager; service manager (breakdown review)",
     action: "Hold a breakdown review: what failed in the previous permanent home, what \

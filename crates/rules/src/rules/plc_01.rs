@@ -26,6 +26,7 @@ pub static INFO: RuleInfo = RuleInfo {
              residential family centre, school or holiday scheme for disabled children [S22]",
     basis: Basis::Statutory,
     inputs: &["Header: DOB", "Episodes: DECOM, PLACE, DEC"],
+    needs_tracker_records: false,
     owner: Role::HeadOfService,
     escalation: "Head of service; director (an unlawful placement)",
     action: "Move the child to a registered children's home or a foster placement now, or \

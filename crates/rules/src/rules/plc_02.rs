@@ -34,6 +34,7 @@ pub static INFO: RuleInfo = RuleInfo {
              supported accommodation or \"excepted\" accommodation [S23], [S24]",
     basis: Basis::Statutory,
     inputs: &["Header: DOB", "Episodes: DECOM, PLACE, URN, DEC"],
+    needs_tracker_records: false,
     owner: Role::HeadOfService,
     escalation: "Head of service",
     action: "Move the young person to registered supported accommodation, foster care or a \

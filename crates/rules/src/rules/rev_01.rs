@@ -23,6 +23,7 @@ pub static INFO: RuleInfo = RuleInfo {
         "Episodes: DECOM, RNE, DEC, REC (the period of care)",
         "Reviews: REVIEW",
     ],
+    needs_tracker_records: false,
     owner: Role::Iro,
     escalation: "IRO convenes; social worker; team manager if breached",
     action: "Convene the first review now. If it has been held, record its date (903 \

@@ -22,6 +22,7 @@ pub static INFO: RuleInfo = RuleInfo {
         "Episodes: DECOM, RNE, DEC, REC (the period of care)",
         "Reviews: REVIEW",
     ],
+    needs_tracker_records: false,
     owner: Role::Iro,
     escalation: "IRO; team manager",
     action: "Hold the second review by the due date. If it has been held, record its date \

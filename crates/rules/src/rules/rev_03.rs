@@ -21,6 +21,7 @@ pub static INFO: RuleInfo = RuleInfo {
         "Episodes: DECOM, RNE, DEC, REC (the period of care)",
         "Reviews: REVIEW",
     ],
+    needs_tracker_records: false,
     owner: Role::Iro,
     escalation: "IRO; team manager",
     action: "Hold the next review by the due date. If it has been held, record its date \

@@ -23,6 +23,7 @@ pub static INFO: RuleInfo = RuleInfo {
              during the year\" [S79]; counting rules domain.md §3.4",
     basis: Basis::NationalIndicator,
     inputs: &["Episodes: DECOM, RNE, LS, PLACE, DEC"],
+    needs_tracker_records: false,
     owner: Role::TeamManager,
     escalation: "Team manager; IRO; placement stability meeting",
     action: "Hold a placement stability meeting: what support does the current placement \

@@ -31,6 +31,7 @@ pub static INFO: RuleInfo = RuleInfo {
         "Header: DOB",
         "Episodes: DECOM, RNE, PLACE, PLACE_PROVIDER, URN, DEC",
     ],
+    needs_tracker_records: false,
     owner: Role::ServiceManager,
     escalation: "Service manager; IRO",
     action: "Review whether the current placement can become the child's permanent home \

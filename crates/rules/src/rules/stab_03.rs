@@ -21,6 +21,7 @@ pub static INFO: RuleInfo = RuleInfo {
     source: "903 REASON_PLACE_CHANGE codes [S99]; domain.md §6 (\"any\")",
     basis: Basis::Local,
     inputs: &["Episodes: DECOM, RNE, LS, PLACE, DEC, REC, REASON_PLACE_CHANGE"],
+    needs_tracker_records: false,
     owner: Role::TeamManager,
     escalation: "Team manager; disruption meeting (local)",
     action: "Hold a disruption meeting: learn why the placement ended, support the child and \

@@ -1,0 +1,280 @@
+//! The checks that need more than one row: every id a record names must exist (a child
+//! in the 903 data; staff, teams, panels, challenges, cases and sessions in the
+//! database or in the same import, whatever the order of the files), and dates must
+//! not come before the record they belong to. Also says what each imported record does
+//! to what is stored: new, a correction, or unchanged.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::PathBuf;
+
+use permanence_domain::Date;
+use permanence_domain::date::parse_dmy;
+use permanence_ssda903::{Problem, Problems};
+
+use crate::read::{LIST_SEPARATOR, RawRecord, ReadOutcome, Refusal, read_paths_partly};
+use crate::template::{ColumnKind, Item, Kind, Target};
+
+/// What an imported record does to the stored records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+pub enum Change {
+    /// No stored record has its key: it is added.
+    New,
+    /// A stored record has its key with other values: the new version supersedes it
+    /// (the old one is kept).
+    Corrects,
+    /// The stored record is the same: nothing to do.
+    Unchanged,
+}
+
+/// Checks `new` (an import, already read and checked row by row) against `stored` (the
+/// current stored records) and `children` (the children in the 903 data), and says
+/// what each new record does, in the order given. Every problem is reported.
+pub fn plan_import(
+    new: &[RawRecord],
+    stored: &[RawRecord],
+    children: &BTreeSet<String>,
+) -> Result<Vec<Change>, Problems> {
+    let mut problems = Problems::default();
+    let changes = plan(new, stored, children, &[], &mut problems);
+    problems.into_result(changes)
+}
+
+/// Reads the files in `paths` ([`crate::read::read_paths`]) and checks them with
+/// [`plan_import`], reporting every problem of both steps in one go: the rows that read
+/// cleanly are checked against the rest even when other rows are refused (an id in a
+/// refused row or file is not reported again as unknown).
+pub fn check_paths(
+    paths: &[PathBuf],
+    not_after: Option<Date>,
+    stored: &[RawRecord],
+    children: &BTreeSet<String>,
+) -> Result<(ReadOutcome, Vec<Change>), Problems> {
+    let (outcome, mut problems) = read_paths_partly(paths, not_after);
+    let changes = plan(
+        &outcome.records,
+        stored,
+        children,
+        &outcome.refused,
+        &mut problems,
+    );
+    problems.into_result((outcome, changes))
+}
+
+fn plan(
+    new: &[RawRecord],
+    stored: &[RawRecord],
+    children: &BTreeSet<String>,
+    refused: &[Refusal],
+    problems: &mut Problems,
+) -> Vec<Change> {
+    let stored_by_key: HashMap<(Kind, String), &RawRecord> =
+        stored.iter().map(|r| ((r.kind, r.key()), r)).collect();
+    let changes: Vec<Change> = new
+        .iter()
+        .map(
+            |record| match stored_by_key.get(&(record.kind, record.key())) {
+                None => Change::New,
+                Some(old) if old.joined() == record.joined() => Change::Unchanged,
+                Some(_) => Change::Corrects,
+            },
+        )
+        .collect();
+
+    // The current version of every record with an ID, after this import.
+    let mut by_id: HashMap<(Kind, &str), &RawRecord> = HashMap::new();
+    for record in stored.iter().chain(new) {
+        if record.template().key == ["ID"] {
+            by_id.insert((record.kind, record.field("ID")), record);
+        }
+    }
+    let imported_kinds: HashSet<Kind> = new
+        .iter()
+        .map(|r| r.kind)
+        .chain(refused.iter().filter_map(|r| match r {
+            Refusal::Id(kind, _) | Refusal::Kind(kind) => Some(*kind),
+            Refusal::Everything => None,
+        }))
+        .collect();
+    let everything_refused = refused.contains(&Refusal::Everything);
+    let refused_ids: HashSet<(Kind, &str)> = refused
+        .iter()
+        .filter_map(|r| match r {
+            Refusal::Id(kind, id) => Some((*kind, id.as_str())),
+            _ => None,
+        })
+        .collect();
+    let mut check = |record: &RawRecord, column: &str, target: Target, id: &str| {
+        if id.is_empty() {
+            return;
+        }
+        let known = match target.kind() {
+            None => children.contains(id),
+            Some(kind) => {
+                by_id.contains_key(&(kind, id))
+                    // Perhaps in a refused row or file: reported there already.
+                    || everything_refused
+                    || refused.contains(&Refusal::Kind(kind))
+                    || refused_ids.contains(&(kind, id))
+            }
+        };
+        if known {
+            return;
+        }
+        let message = match target.kind() {
+            None if children.is_empty() => format!(
+                "child '{id}' is not in the 903 data: the database holds no 903 return yet; \
+                 import the 903 return first (permanence import 903 PATH)"
+            ),
+            None => format!(
+                "child '{id}' is not in the 903 data held in the database; check the id, or \
+                 import the 903 return that holds the child first"
+            ),
+            Some(kind) => format!(
+                "{} '{id}' is not in {} (neither in the database nor in this import{}); add \
+                 it there, or correct the id",
+                target.noun(),
+                kind.file_name(),
+                if imported_kinds.contains(&kind) {
+                    ""
+                } else {
+                    ", which has no such file"
+                }
+            ),
+        };
+        problems.push(Problem::field(&record.file, record.line, column, message));
+    };
+    for record in new {
+        let template = record.template();
+        for (column, value) in template.columns.iter().zip(record.fields()) {
+            match column.kind {
+                ColumnKind::Ref(target) => check(record, column.name, target, value),
+                ColumnKind::List(Item::Ref(target)) => {
+                    for id in value.split(LIST_SEPARATOR) {
+                        check(record, column.name, target, id);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if record.kind == Kind::Decision {
+            let target = match record.field("SOURCE") {
+                "supervision" => Some(Target::Session),
+                "panel" => Some(Target::Panel),
+                _ => None,
+            };
+            if let Some(target) = target {
+                check(record, "SOURCE_REF", target, record.field("SOURCE_REF"));
+            }
+        }
+    }
+
+    // Dates that must not come before the record they belong to.
+    let parents: [(Kind, &str, &str, Kind, &str); 3] = [
+        (
+            Kind::ChallengeStep,
+            "CHALLENGE",
+            "STARTED",
+            Kind::IroChallenge,
+            "RAISED",
+        ),
+        (
+            Kind::PreProceedingsMeeting,
+            "PRE_PROCEEDINGS",
+            "DATE",
+            Kind::PreProceedings,
+            "LEGAL_GATEWAY_MEETING",
+        ),
+        (
+            Kind::Hearing,
+            "PROCEEDINGS",
+            "DATE",
+            Kind::CareProceedings,
+            "ISSUED",
+        ),
+    ];
+    for record in new {
+        for (kind, reference, column, parent_kind, parent_column) in parents {
+            if record.kind != kind {
+                continue;
+            }
+            let Some(parent) = by_id.get(&(parent_kind, record.field(reference))) else {
+                continue;
+            };
+            let (Ok(date), Ok(parent_date)) = (
+                parse_dmy(record.field(column)),
+                parse_dmy(parent.field(parent_column)),
+            ) else {
+                continue;
+            };
+            if date < parent_date {
+                problems.push(Problem::field(
+                    &record.file,
+                    record.line,
+                    column,
+                    format!(
+                        "{} is before {} {}'s {parent_column} ({}, {} line {})",
+                        record.field(column),
+                        reference.to_lowercase().replace('_', "-"),
+                        record.field(reference),
+                        parent.field(parent_column),
+                        parent.file,
+                        parent.line
+                    ),
+                ));
+            }
+        }
+    }
+    changes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(id: &str, manager: &str) -> RawRecord {
+        RawRecord::new(
+            Kind::Person,
+            "people.csv",
+            2,
+            &[id, "Name", "social_worker", "", manager, "", ""],
+        )
+    }
+
+    #[test]
+    fn references_resolve_against_the_store_and_the_import_together() {
+        let stored = vec![person("TM1", "")];
+        let new = vec![person("SW1", "TM1"), person("SW2", "SW1")];
+        assert_eq!(
+            plan_import(&new, &stored, &BTreeSet::new()).unwrap(),
+            vec![Change::New, Change::New]
+        );
+        let problems =
+            plan_import(&[person("SW3", "NOBODY")], &stored, &BTreeSet::new()).unwrap_err();
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems.0[0]
+                .message
+                .contains("person 'NOBODY' is not in people.csv")
+        );
+    }
+
+    #[test]
+    fn a_stored_record_with_the_same_key_is_unchanged_or_corrected() {
+        let stored = vec![person("SW1", "")];
+        let same = person("SW1", "");
+        let corrected = RawRecord::new(
+            Kind::Person,
+            "people.csv",
+            2,
+            &["SW1", "Other Name", "social_worker", "", "", "", ""],
+        );
+        assert_eq!(
+            plan_import(&[same], &stored, &BTreeSet::new()).unwrap(),
+            vec![Change::Unchanged]
+        );
+        assert_eq!(
+            plan_import(&[corrected], &stored, &BTreeSet::new()).unwrap(),
+            vec![Change::Corrects]
+        );
+    }
+}

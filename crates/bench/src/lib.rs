@@ -1,5 +1,9 @@
 //! Shared set-up for the benchmarks: synthetic boroughs at the sizes the issues name.
 
+use std::collections::BTreeMap;
+
+use permanence_domain::record::ChildId;
+use permanence_domain::tracker::{ChildTracker, Organisation};
 use permanence_domain::{CollectionYear, Date, Journey};
 use permanence_synth::SynthConfig;
 
@@ -24,10 +28,24 @@ pub fn as_of(config: &SynthConfig) -> Date {
     config.last_year.end()
 }
 
-/// The journeys of a synthetic borough.
-pub fn journeys(config: &SynthConfig) -> Vec<Journey> {
-    permanence_synth::generate(config)
-        .into_iter()
-        .map(Journey::new)
-        .collect()
+/// A synthetic borough as the drift engine sees it: journeys and the tracker's records.
+pub struct Borough {
+    /// Every child's journey.
+    pub journeys: Vec<Journey>,
+    /// Staff, teams, panels, supervision.
+    pub organisation: Organisation,
+    /// Each child's tracker records.
+    pub trackers: BTreeMap<ChildId, ChildTracker>,
+}
+
+/// Generates a borough as at the end of its last collection year.
+pub fn borough(config: &SynthConfig) -> Borough {
+    let children = permanence_synth::generate(config);
+    let (organisation, trackers) =
+        permanence_synth::generate_tracker(config, as_of(config), &children);
+    Borough {
+        journeys: children.into_iter().map(Journey::new).collect(),
+        organisation,
+        trackers,
+    }
 }

@@ -122,7 +122,7 @@ fn a_synthetic_borough_imports_with_no_errors_and_lists_its_children() {
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stdout(&output);
     assert!(text.contains(&format!("Child {id}")), "{text}");
-    assert!(text.contains("Period of care 1 begins"), "{text}");
+    assert!(text.contains("== Period of care 1"), "{text}");
     let output = permanence(&ws.db(), &["child", &id, "--format", "json"]);
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(json["child"], id.as_str());

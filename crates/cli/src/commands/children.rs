@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::Context;
-use permanence_domain::codes::Code;
+use permanence_domain::codes::{Code, ReasonNewEpisode};
 use permanence_domain::date::{age_on, days_between, format_dmy};
 use permanence_domain::{Date, Journey};
 use permanence_store::{Store, load_child_tracker};
@@ -223,11 +223,19 @@ fn chronology(journey: &Journey, as_of: Date, tracker_events: Vec<(Date, u8, Str
             .end
             .map(|end| format!(" for {} days", days_between(period.start, end)))
             .unwrap_or_default();
-        events.push((
-            period.start,
-            0,
-            format!("== Period of care {} begins{length}", n + 1),
-        ));
+        // A period whose first episode is not a start of care (RNE S) began before the
+        // earliest return held; say so rather than give a false start date.
+        let started_in_data = record.episodes[period.episodes.start].rne == ReasonNewEpisode::S;
+        let heading = if started_in_data {
+            format!("== Period of care {} begins{length}", n + 1)
+        } else {
+            format!(
+                "== Period of care {} (began before {}, the earliest return held)",
+                n + 1,
+                format_dmy(period.start)
+            )
+        };
+        events.push((period.start, 0, heading));
         if let (Some(end), Some(reason)) = (period.end, period.reason_ceased) {
             events.push((
                 end,

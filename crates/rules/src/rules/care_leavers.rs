@@ -89,14 +89,15 @@ pub(crate) fn left_care<'a>(ctx: &Context<'a>) -> Option<&'a PeriodOfCare> {
         .find(|period| period.end.is_some_and(|end| end <= ctx.as_of))
 }
 
-/// Whether a period of care ended in a way that leaves the young person a care leaver
-/// (relevant or former relevant): not adopted, not under a special guardianship or child
-/// arrangements order, and not died.
+/// Whether a period of care ended in a way that leaves the young person this authority's
+/// care leaver (relevant or former relevant): not adopted, not under a special
+/// guardianship or child arrangements order, not died, and not taken over by another
+/// authority (E3: that authority owes the leaving-care duties).
 pub(crate) fn leaves_a_care_leaver(reason: Option<ReasonEpisodeCeased>) -> bool {
     use ReasonEpisodeCeased::*;
     !matches!(
         reason,
-        Some(E11 | E12 | E41 | E43 | E44 | E45 | E46 | E47 | E48 | E2)
+        Some(E11 | E12 | E41 | E43 | E44 | E45 | E46 | E47 | E48 | E2 | E3)
     )
 }
 

@@ -18,7 +18,8 @@ pub static INFO: RuleInfo = RuleInfo {
     condition: "The young person is under the policy age (default 21) and is either an \
                 eligible child (looked after, 16 or 17, with the weeks of care since 14 that \
                 CL-01 sets) or a care leaver (was eligible before leaving care other than by \
-                adoption, special guardianship, a child arrangements order or death), and has \
+                adoption, special guardianship, a child arrangements order, death or another \
+                authority taking over), and has \
                 no personal adviser allocated on the evaluation date. It is due the policy \
                 number of days (default 0) after the young person became eligible, or, when \
                 an adviser's allocation ended, on the day it ended.",
@@ -186,6 +187,7 @@ mod tests {
             ReasonEpisodeCeased::E45,
             ReasonEpisodeCeased::E41,
             ReasonEpisodeCeased::E11,
+            ReasonEpisodeCeased::E3,
         ] {
             let mut case = eligible_child();
             leave_care(&mut case.record, d(2026, 9, 1), reason);

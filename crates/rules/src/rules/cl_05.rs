@@ -41,8 +41,8 @@ pub static INFO: RuleInfo = RuleInfo {
          has not moved: the first contact is due two months after leaving.",
         "Contacts count from the day the young person left care.",
         "Care leavers are young people who left care other than by adoption, special \
-         guardianship, a child arrangements order or death, after becoming eligible (see \
-         CL-01). Not raised once the latest care-leaver return says the young person died \
+         guardianship, a child arrangements order, death or another authority taking over \
+         (E3), after becoming eligible (see CL-01). Not raised once the latest care-leaver return says the young person died \
          or no longer requires services.",
         "Cannot decide: the date of birth is impossible.",
     ],

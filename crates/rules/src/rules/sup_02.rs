@@ -1,7 +1,7 @@
 //! SUP-02: management decisions without an owner or a due date, or past their due date
 //! and not done.
 
-use permanence_domain::date::format_dmy;
+use permanence_domain::date::{days_between, format_dmy};
 
 use permanence_domain::tracker::AllocationRole;
 
@@ -17,9 +17,10 @@ pub static INFO: RuleInfo = RuleInfo {
                 a panel or a permanence planning meeting) was made on or before the \
                 evaluation date and not completed by then, and either it has no owner or no \
                 due date (overdue from the day it was made), or its due date has passed \
-                (due soon before). Only while the child's case is open: the child is looked \
-                after, or has a social worker or personal adviser allocated. One finding for \
-                each decision.",
+                (due soon before). Only while the child's case is open (the child is looked \
+                after, or has a social worker or personal adviser allocated), and for the \
+                policy number of days (default 365) after the decision fell due. One finding \
+                for each decision.",
     source: "Local, from the inspection finding that decisions were not made and recorded in \
              time at all levels (domain.md §0): every action needs an owner and a due date",
     basis: Basis::Local,
@@ -36,6 +37,10 @@ pub static INFO: RuleInfo = RuleInfo {
     notes: &[
         "A missing due date or owner is what this rule looks for, so it is a finding, not \
          \"cannot decide\".",
+        "A decision more than the policy's days overdue is no longer shown: by then it has \
+         reached the top of the escalation ladder and is usually overtaken by later \
+         decisions; the decision log keeps it for reports. Set `show_for_days` higher to \
+         keep old decisions in view.",
         "Decisions about a child whose case has closed (not looked after, no social worker \
          or personal adviser allocated) are left out: nobody holds the case to act on them. \
          They are still in the decision log for reports.",
@@ -45,6 +50,9 @@ pub static INFO: RuleInfo = RuleInfo {
 
 rule_settings! {
     due_soon_days: Some(5);
+    /// Days after a decision fell due (or, with no due date or owner, was made) that it
+    /// shows for.
+    show_for_days: number (Days, 0..=3650) = 365;
 }
 
 /// SUP-02.
@@ -80,6 +88,9 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Vec<Finding> {
                 None => continue,
             },
         };
+        if days_between(due, ctx.as_of) > settings.show_for_days {
+            continue;
+        }
         let evidence = vec![
             Evidence::new(
                 "Decision",
@@ -156,6 +167,21 @@ mod tests {
         let case = decided(Some(d(2026, 3, 1)), None)
             .with(|tracker| tracker.decisions[0].owner = " ".into());
         assert_eq!(case.status(&Sup02, d(2025, 12, 2)), overdue(d(2025, 12, 1)));
+    }
+
+    #[test]
+    fn shown_for_a_year_after_falling_due() {
+        let case = decided(Some(d(2025, 12, 25)), None);
+        assert_eq!(
+            case.status(&Sup02, d(2026, 12, 25)),
+            overdue(d(2025, 12, 25))
+        );
+        assert_eq!(case.status(&Sup02, d(2026, 12, 26)), None);
+        let case = decided(None, None);
+        assert_eq!(case.status(&Sup02, d(2026, 12, 1)), overdue(d(2025, 12, 1)));
+        assert_eq!(case.status(&Sup02, d(2026, 12, 2)), None);
+        let case = case.policy(|p| p.rules.sup_02.show_for_days = 3650);
+        assert_eq!(case.status(&Sup02, d(2026, 12, 2)), overdue(d(2025, 12, 1)));
     }
 
     #[test]

@@ -472,9 +472,9 @@ pub const IRO_ALLOCATED_WITHIN_5_WD_SHARE: f64 = 0.85;
 pub const IRO_CHANGE_DAYS: (i32, i32) = (300, 1500);
 /// Share of eligible young people (looked after 13 weeks since 14, in care after 16)
 /// allocated a personal adviser (CL-04 flags the rest).
-pub const PERSONAL_ADVISER_ALLOCATED_SHARE: f64 = 0.93;
+pub const PERSONAL_ADVISER_ALLOCATED_SHARE: f64 = 0.97;
 /// Days after the 16th birthday (or entry, if later) the personal adviser is allocated.
-pub const PERSONAL_ADVISER_ALLOCATION_DAYS: (i32, i32) = (20, 300);
+pub const PERSONAL_ADVISER_ALLOCATION_DAYS: (i32, i32) = (0, 60);
 
 /// Share of children still looked after at their second review whose first permanence
 /// plan is recorded by then (PERM-01).
@@ -570,6 +570,10 @@ pub const DECISION_WITHOUT_DUE_DATE_SHARE: f64 = 0.03;
 pub const DECISION_OVERDUE_SHARE: f64 = 0.15;
 /// Share of decisions carried out late (1-90 days after the due date).
 pub const DECISION_COMPLETED_LATE_SHARE: f64 = 0.15;
+/// A decision left undone is one of the last months' decisions: older ones were done in
+/// the end (late), as a borough's decision log shows. Days before the as-at date within
+/// which a decision's due date must fall for it to be still open.
+pub const DECISION_STILL_OPEN_DAYS: i32 = 180;
 
 /// IRO challenges (IRO-01): share of periods of care of 6 months or more in which the
 /// IRO raises a challenge.
@@ -599,6 +603,9 @@ pub const CHALLENGE_LATE_RESPONSE_SHARE: f64 = 0.15;
 /// Inspection pattern (IRO-01): share of challenges stalled at a stage, with no
 /// response long after it was due ("IRO involvement ineffective").
 pub const CHALLENGE_STALLED_SHARE: f64 = 0.20;
+/// A challenge stalls only if it was raised within this many days of the as-at date;
+/// older stalled challenges were answered in the end, as a live register shows.
+pub const CHALLENGE_STILL_STALLED_DAYS: i32 = 365;
 /// Share of stalled challenges the IRO refers to Cafcass.
 pub const CAFCASS_REFERRAL_SHARE: f64 = 0.10;
 

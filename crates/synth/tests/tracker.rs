@@ -753,8 +753,24 @@ fn a_share_of_decisions_is_overdue() {
     let decisions: Vec<&Decision> = trackers().flat_map(|(_, t)| t.decisions.iter()).collect();
     let due: Vec<&&Decision> = decisions
         .iter()
-        .filter(|d| d.due.is_some_and(|due| due < add_days(as_at(), -90)))
+        // Due in the months before the as-at date (older undone decisions were done late:
+        // DECISION_STILL_OPEN_DAYS), and long enough ago for late completions to be known.
+        .filter(|d| {
+            d.due.is_some_and(|due| {
+                due < add_days(as_at(), -90)
+                    && due > add_days(as_at(), -permanence_synth::rates::DECISION_STILL_OPEN_DAYS)
+            })
+        })
         .collect();
+    assert!(
+        decisions.iter().all(|d| d.completed.is_some()
+            || d.due.is_none_or(|due| due
+                > add_days(
+                    as_at(),
+                    -permanence_synth::rates::DECISION_STILL_OPEN_DAYS - 90
+                ))),
+        "an undone decision is a recent one"
+    );
     let overdue = due.iter().filter(|d| d.completed.is_none()).count();
     let overdue = share(overdue, due.len());
     // DECISION_OVERDUE_SHARE 0.15 (and late completions, some not known yet).
@@ -776,8 +792,27 @@ fn a_share_of_decisions_is_overdue() {
 
 #[test]
 fn some_iro_challenges_stall_at_a_stage() {
-    let challenges: Vec<&(IroChallenge, Vec<ChallengeStep>)> =
+    let all: Vec<&(IroChallenge, Vec<ChallengeStep>)> =
         trackers().flat_map(|(_, t)| t.challenges.iter()).collect();
+    let is_stalled = |(c, steps): &&(IroChallenge, Vec<ChallengeStep>)| {
+        let last = steps.last().expect("a step");
+        c.resolved.is_none() && last.responded.is_none() && last.response_due < as_at()
+    };
+    // Only recent challenges are still stalled (CHALLENGE_STILL_STALLED_DAYS).
+    let recent_from = add_days(
+        as_at(),
+        -permanence_synth::rates::CHALLENGE_STILL_STALLED_DAYS,
+    );
+    assert!(
+        all.iter()
+            .filter(|c| is_stalled(c))
+            .all(|(c, _)| c.raised > recent_from)
+    );
+    let challenges: Vec<_> = all
+        .iter()
+        .copied()
+        .filter(|(c, _)| c.raised > recent_from)
+        .collect();
     let stalled: Vec<_> = challenges
         .iter()
         .filter(|(c, steps)| {
@@ -785,10 +820,11 @@ fn some_iro_challenges_stall_at_a_stage() {
             c.resolved.is_none() && last.responded.is_none() && last.response_due < as_at()
         })
         .collect();
-    assert!(challenges.len() >= 30, "{}", challenges.len());
+    assert!(challenges.len() >= 10, "{}", challenges.len());
     let stalled_share = share(stalled.len(), challenges.len());
-    // CHALLENGE_STALLED_SHARE 0.20.
-    assert!((0.05..0.35).contains(&stalled_share), "{stalled_share:.3}");
+    // CHALLENGE_STALLED_SHARE 0.20 of last year's challenges, plus those whose late
+    // response has not come yet.
+    assert!((0.10..0.50).contains(&stalled_share), "{stalled_share:.3}");
     // Stalled at more than one stage, some of them formal.
     let stages: BTreeSet<ChallengeStage> = stalled
         .iter()

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use permanence_rules::Finding;
+use permanence_rules::{Finding, Role};
 use serde::Serialize;
 
 use super::{evaluate, load_journeys, open_store, today};
@@ -52,7 +52,11 @@ struct CsvRow<'a> {
     due: String,
     days_overdue: i32,
     owner_role: &'a str,
+    owner: Option<&'a str>,
+    owner_name: Option<&'a str>,
     escalated_to: &'a str,
+    escalated_to_person: Option<&'a str>,
+    escalated_to_name: Option<&'a str>,
     title: &'a str,
     evidence: String,
 }
@@ -67,7 +71,11 @@ fn write_csv(findings: &[Finding], out: &mut dyn Write) -> anyhow::Result<()> {
             due: f.due_text(),
             days_overdue: f.days_overdue,
             owner_role: f.owner_role.as_str(),
+            owner: f.owner.as_deref(),
+            owner_name: f.owner_name.as_deref(),
             escalated_to: f.escalated_to.as_str(),
+            escalated_to_person: f.escalated_to_person.as_deref(),
+            escalated_to_name: f.escalated_to_name.as_deref(),
             title: f.title,
             evidence: f.evidence_text(),
         })?;
@@ -111,8 +119,8 @@ fn write_table(
             } else {
                 Cell::text("")
             },
-            Cell::text(f.owner_role.label()),
-            Cell::text(f.escalated_to.label()),
+            Cell::text(who(f.owner_name.as_deref(), f.owner_role)),
+            Cell::text(who(f.escalated_to_name.as_deref(), f.escalated_to)),
             Cell::text(f.title),
         ]);
     }
@@ -124,4 +132,13 @@ fn write_table(
         if findings.len() == 1 { "" } else { "s" }
     )?;
     Ok(())
+}
+
+/// A person by name and role ("Joy Ward, team manager"), or the role alone when the
+/// records name nobody.
+fn who(name: Option<&str>, role: Role) -> String {
+    match name {
+        Some(name) => format!("{name}, {}", role.label().to_lowercase()),
+        None => role.label().to_string(),
+    }
 }

@@ -161,14 +161,15 @@ pub(crate) fn due_and_completion(
     };
     let target = due.unwrap_or(made + DECISION_DUE_DAYS.1);
     let outcome = random.unit();
-    let completed = if outcome < DECISION_OVERDUE_SHARE {
-        None
-    } else if outcome < DECISION_OVERDUE_SHARE + DECISION_COMPLETED_LATE_SHARE {
-        Some(target + random.int(1, 90))
-    } else {
-        Some(random.int(made, target))
-    }
-    .filter(|&day| day <= horizon);
+    let completed =
+        if outcome < DECISION_OVERDUE_SHARE && target > horizon - DECISION_STILL_OPEN_DAYS {
+            None
+        } else if outcome < DECISION_OVERDUE_SHARE + DECISION_COMPLETED_LATE_SHARE {
+            Some(target + random.int(1, 90))
+        } else {
+            Some(random.int(made, target))
+        }
+        .filter(|&day| day <= horizon);
     (due, completed)
 }
 

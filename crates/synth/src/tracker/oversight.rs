@@ -30,9 +30,9 @@ pub(crate) fn challenges(g: &mut Gen<'_>, p: &Period) {
     };
     let id = format!("IRC-{}-{}", g.child(), g.tracker.challenges.len() + 1);
     let category = g.random.pick(&IRO_CHALLENGE_CATEGORIES);
-    let stall_at = g
-        .random
-        .chance(CHALLENGE_STALLED_SHARE)
+    // Only a recent challenge is still stalled: older ones were answered in the end.
+    let stall_at = (g.random.chance(CHALLENGE_STALLED_SHARE)
+        && raised > horizon - CHALLENGE_STILL_STALLED_DAYS)
         .then(|| g.random.index(&[0.35, 0.35, 0.2, 0.1]));
     let mut steps = Vec::new();
     let mut stage = 0;

@@ -390,7 +390,7 @@ fn alerts_list_findings_with_their_evidence() {
     let text = stdout(&output);
     assert!(
         text.starts_with(
-            "rule,child,status,due,days_overdue,owner_role,escalated_to,title,evidence\n"
+            "rule,child,status,due,days_overdue,owner_role,owner,owner_name,escalated_to,escalated_to_person,escalated_to_name,title,evidence\n"
         ),
         "{text}"
     );

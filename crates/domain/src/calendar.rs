@@ -16,7 +16,7 @@
 use std::sync::{Arc, OnceLock};
 
 use crate::Date;
-use crate::date::day_number;
+use crate::date::{day_number, from_day_number};
 
 /// The first year of the precomputed table.
 const TABLE_FIRST_YEAR: i16 = 1970;
@@ -132,7 +132,7 @@ impl Calendar {
                 .ok()
                 .and_then(|index| self.table.working.get(index))
             {
-                return date_from_day_number(found);
+                return from_day_number(found);
             }
         }
         self.add_working_days_by_rule(date, n)
@@ -201,18 +201,18 @@ impl Calendar {
         let mut day = day_number(date);
         while remaining > 0 {
             day += step;
-            if self.is_working_day(date_from_day_number(day)) {
+            if self.is_working_day(from_day_number(day)) {
                 remaining -= 1;
             }
         }
-        date_from_day_number(day)
+        from_day_number(day)
     }
 
     fn working_days_between_by_rule(&self, from: Date, to: Date) -> i32 {
         let (a, b) = (day_number(from), day_number(to));
         let (low, high, sign) = if a <= b { (a, b, 1) } else { (b, a, -1) };
         let count = (low + 1..=high)
-            .filter(|&day| self.is_working_day(date_from_day_number(day)))
+            .filter(|&day| self.is_working_day(from_day_number(day)))
             .count() as i32;
         sign * count
     }
@@ -275,21 +275,6 @@ fn is_weekend(day: i32) -> bool {
     (day + 3).rem_euclid(7) >= 5
 }
 
-/// The date of a day number (days since 1970-01-01), the inverse of [`day_number`].
-fn date_from_day_number(day: i32) -> Date {
-    // Howard Hinnant's civil_from_days.
-    let z = day + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i32::from(m <= 2);
-    Date::new(y as i16, m as i8, d as i8).expect("a day number within jiff's range")
-}
-
 /// Easter Sunday of `year` by the Gregorian computus (Meeus/Jones/Butcher algorithm).
 pub fn easter_sunday(year: i16) -> Date {
     let y = i32::from(year);
@@ -319,7 +304,7 @@ pub fn england_and_wales_bank_holidays(year: i16) -> Vec<(Date, &'static str)> {
     let mut natural: Vec<(Date, &'static str, &'static str)> = Vec::with_capacity(12);
     let date = |month: i8, day: i8| Date::constant(year, month, day);
     let easter = easter_sunday(year);
-    let add_days = |date: Date, days: i32| date_from_day_number(day_number(date) + days);
+    let add_days = |date: Date, days: i32| from_day_number(day_number(date) + days);
 
     if year >= 1974 {
         natural.push((
@@ -372,7 +357,7 @@ pub fn england_and_wales_bank_holidays(year: i16) -> Vec<(Date, &'static str)> {
         while is_weekend(day) || placed.iter().any(|(d, _)| day_number(*d) == day) {
             day += 1;
         }
-        placed.push((date_from_day_number(day), substitute));
+        placed.push((from_day_number(day), substitute));
     }
     placed.sort_by_key(|(date, _)| *date);
     placed
@@ -417,7 +402,7 @@ fn first_monday(year: i16, month: i8) -> Date {
     let first = day_number(Date::constant(year, month, 1));
     // Monday is weekday 0 with day 0 a Thursday (weekday 3).
     let weekday = (first + 3).rem_euclid(7);
-    date_from_day_number(first + (7 - weekday) % 7)
+    from_day_number(first + (7 - weekday) % 7)
 }
 
 fn last_monday(year: i16, month: i8) -> Date {
@@ -427,7 +412,7 @@ fn last_monday(year: i16, month: i8) -> Date {
         day_number(Date::constant(year, month + 1, 1)) - 1
     };
     let weekday = (last + 3).rem_euclid(7);
-    date_from_day_number(last - weekday)
+    from_day_number(last - weekday)
 }
 
 #[cfg(test)]
@@ -718,7 +703,7 @@ mod tests {
 
     fn any_date() -> impl Strategy<Value = Date> {
         (1965i32..2106, 0i32..366).prop_map(|(year, offset)| {
-            date_from_day_number(day_number(Date::constant(year as i16, 1, 1)) + offset)
+            from_day_number(day_number(Date::constant(year as i16, 1, 1)) + offset)
         })
     }
 
@@ -748,7 +733,7 @@ mod tests {
                 calendar.add_working_days(date, n),
                 calendar.add_working_days_by_rule(date, n)
             );
-            let other = date_from_day_number(day_number(date) + n * 3);
+            let other = from_day_number(day_number(date) + n * 3);
             prop_assert_eq!(
                 calendar.working_days_between(date, other),
                 calendar.working_days_between_by_rule(date, other)
@@ -757,7 +742,7 @@ mod tests {
 
         #[test]
         fn day_numbers_round_trip(day in -40_000i32..80_000) {
-            prop_assert_eq!(day_number(date_from_day_number(day)), day);
+            prop_assert_eq!(day_number(from_day_number(day)), day);
         }
     }
 }

@@ -95,6 +95,21 @@ pub fn day_number(date: Date) -> i32 {
     era * 146_097 + doe - 719_468
 }
 
+/// The date of a day number (days since 1970-01-01), the inverse of [`day_number`].
+pub fn from_day_number(day: i32) -> Date {
+    // Howard Hinnant's civil_from_days.
+    let z = day + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i32::from(m <= 2);
+    Date::new(y as i16, m as i8, d as i8).expect("a day number within jiff's range")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,6 +188,19 @@ mod tests {
         ] {
             let jiff_days = date.since(epoch).unwrap().get_days();
             assert_eq!(day_number(date), jiff_days, "{date}");
+        }
+    }
+
+    #[test]
+    fn from_day_number_inverts_day_number() {
+        let epoch = d(1970, 1, 1);
+        assert_eq!(from_day_number(0), epoch);
+        assert_eq!(from_day_number(-1), d(1969, 12, 31));
+        assert_eq!(from_day_number(11_016), d(2000, 2, 29));
+        for day in (-30_000..40_000).step_by(7) {
+            let date = from_day_number(day);
+            assert_eq!(day_number(date), day);
+            assert_eq!(date.since(epoch).unwrap().get_days(), day, "{date}");
         }
     }
 

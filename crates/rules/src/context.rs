@@ -513,6 +513,19 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// Like [`Context::status_for`], for a threshold counted from a start that may be
+    /// earlier than the data shows (`start_known` false): overdue once past `due`
+    /// whatever the start, cannot decide before then.
+    pub fn status_from(&self, due: Date, start_known: bool, window: i32) -> Option<Status> {
+        if self.as_of > due {
+            Some(Status::Overdue)
+        } else if !start_known {
+            Some(Status::CannotDecide)
+        } else {
+            self.status_for(due, window)
+        }
+    }
+
     /// A finding of `info`'s rule for this child, owned by the rule's owner role.
     /// `days_overdue` and the escalation level are worked out from `due` and the
     /// evaluation date; the owner and the person it has escalated to come from the

@@ -8,40 +8,17 @@ use permanence_domain::Date;
 /// [`permanence_domain::date::day_number`]).
 pub(crate) type Day = i32;
 
-/// Days from 1970-01-01 to the civil date `y-m-d` (Howard Hinnant's `days_from_civil`).
+pub(crate) use permanence_domain::date::{day_number as from_date, from_day_number as to_date};
+
+/// The day number of the civil date `y-m-d` (which must be a real date).
 pub(crate) fn days_from_civil(y: i32, m: i32, d: i32) -> Day {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    from_date(Date::new(y as i16, m as i8, d as i8).expect("generated dates are real dates"))
 }
 
-/// The civil date `(y, m, d)` of a day number (Howard Hinnant's `civil_from_days`).
+/// The civil date `(y, m, d)` of a day number.
 pub(crate) fn civil_from_days(day: Day) -> (i32, i32, i32) {
-    let z = day + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
-/// The [`Date`] of a day number.
-pub(crate) fn to_date(day: Day) -> Date {
-    let (y, m, d) = civil_from_days(day);
-    Date::new(y as i16, m as i8, d as i8).expect("generated dates are in range")
-}
-
-/// The day number of a [`Date`].
-pub(crate) fn from_date(date: Date) -> Day {
-    days_from_civil(
+    let date = to_date(day);
+    (
         i32::from(date.year()),
         i32::from(date.month()),
         i32::from(date.day()),

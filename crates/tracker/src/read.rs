@@ -119,32 +119,29 @@ impl RawRecord {
     }
 
     /// A key for sorting records in a deterministic, readable order: the key columns
-    /// (dates as yyyy-mm-dd so that they sort by time), then every value.
-    pub fn sort_key(&self) -> Vec<String> {
+    /// (dates as yyyy-mm-dd so that they sort by time), then every value. It borrows the
+    /// record's values, so building and comparing keys allocates little.
+    pub fn sort_key(&self) -> SortKey<'_> {
         let template = self.template();
-        let sortable = |column: &Column, value: &str| match column.kind {
-            ColumnKind::Date { .. } => parse_dmy(value)
-                .map(|d| d.to_string())
-                .unwrap_or_else(|_| value.to_string()),
-            _ => value.to_string(),
-        };
-        let values: Vec<&str> = self.fields().collect();
-        let mut key: Vec<String> = template
-            .key
-            .iter()
-            .filter_map(|name| {
-                let index = template.position(name)?;
-                Some(sortable(&template.columns[index], values.get(index)?))
-            })
-            .collect();
+        let mut key: Vec<SortValue<'_>> =
+            Vec::with_capacity(template.key.len() + template.columns.len());
         key.extend(
             template
                 .columns
                 .iter()
-                .zip(&values)
-                .map(|(column, value)| sortable(column, value)),
+                .zip(self.fields())
+                .map(|(column, value)| SortValue::of(column, value)),
         );
-        key
+        let values = key.len();
+        for name in template.key {
+            if let Some(index) = template.position(name).filter(|&index| index < values) {
+                key.push(key[index]);
+            }
+        }
+        // The key columns first, then every value.
+        let keys = key.len() - values;
+        key.rotate_right(keys);
+        SortKey(key)
     }
 }
 
@@ -157,6 +154,82 @@ pub struct FileRead {
     pub kind: Kind,
     /// Its data rows.
     pub rows: usize,
+}
+
+/// A record's sort key (see [`RawRecord::sort_key`]): ordered as its values' texts are,
+/// value by value.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SortKey<'a>(Vec<SortValue<'a>>);
+
+/// One value of a [`SortKey`]: the value as held, or a date as `yyyy-mm-dd`.
+#[derive(Debug, Clone, Copy)]
+enum SortValue<'a> {
+    Text(&'a str),
+    Date([u8; 10]),
+}
+
+impl<'a> SortValue<'a> {
+    /// A value of `column` as it sorts: a date column's dates as `yyyy-mm-dd` (what does
+    /// not read as a date sorts as it is written), any other value as it is.
+    fn of(column: &Column, value: &'a str) -> SortValue<'a> {
+        match column.kind {
+            ColumnKind::Date { .. } => match parse_dmy(value) {
+                Ok(date) => SortValue::Date(iso_bytes(date)),
+                Err(_) => SortValue::Text(value),
+            },
+            _ => SortValue::Text(value),
+        }
+    }
+
+    fn bytes(&self) -> &[u8] {
+        match self {
+            SortValue::Text(text) => text.as_bytes(),
+            SortValue::Date(bytes) => bytes,
+        }
+    }
+}
+
+impl PartialEq for SortValue<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.bytes() == other.bytes()
+    }
+}
+
+impl Eq for SortValue<'_> {}
+
+impl PartialOrd for SortValue<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for SortValue<'_> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.bytes().cmp(other.bytes())
+    }
+}
+
+/// A date (year 0 to 9999, as [`parse_dmy`] reads them) as the bytes of `yyyy-mm-dd`,
+/// the text of its `Display`.
+fn iso_bytes(date: Date) -> [u8; 10] {
+    let digit = |n: i32| b'0' + (n % 10) as u8;
+    let (y, m, d) = (
+        i32::from(date.year()),
+        i32::from(date.month()),
+        i32::from(date.day()),
+    );
+    [
+        digit(y / 1000),
+        digit(y / 100),
+        digit(y / 10),
+        digit(y),
+        b'-',
+        digit(m / 10),
+        digit(m),
+        b'-',
+        digit(d / 10),
+        digit(d),
+    ]
 }
 
 /// Everything read from the paths given.
@@ -1034,6 +1107,84 @@ mod tests {
             &mut Vec::new(),
         );
         problems.into_result(records.map(|(_, r)| r).unwrap_or_default())
+    }
+
+    #[test]
+    fn sort_keys_order_as_the_values_texts_with_dates_as_yyyy_mm_dd() {
+        // The key as texts: the key columns, then every value, dates as yyyy-mm-dd.
+        fn texts(record: &RawRecord) -> Vec<String> {
+            let template = record.template();
+            let sortable = |column: &Column, value: &str| match column.kind {
+                ColumnKind::Date { .. } => parse_dmy(value)
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|_| value.to_string()),
+                _ => value.to_string(),
+            };
+            let values: Vec<&str> = record.fields().collect();
+            let mut key: Vec<String> = template
+                .key
+                .iter()
+                .filter_map(|name| {
+                    let index = template.position(name)?;
+                    Some(sortable(&template.columns[index], values.get(index)?))
+                })
+                .collect();
+            key.extend(
+                template
+                    .columns
+                    .iter()
+                    .zip(&values)
+                    .map(|(column, value)| sortable(column, value)),
+            );
+            key
+        }
+        for date in [
+            Date::constant(1, 1, 1),
+            Date::constant(999, 12, 31),
+            Date::constant(2024, 2, 29),
+            Date::constant(9999, 12, 31),
+        ] {
+            assert_eq!(iso_bytes(date), date.to_string().as_bytes());
+        }
+        let decided = [
+            "01/02/2025",
+            "1/2/2025",
+            "31/01/2025",
+            "",
+            "not a date",
+            "01/02/0999",
+        ];
+        let mut records = Vec::new();
+        for template in &TEMPLATES {
+            for (i, value) in decided.iter().enumerate() {
+                let fields: Vec<String> = template
+                    .columns
+                    .iter()
+                    .enumerate()
+                    .map(|(c, column)| match column.kind {
+                        ColumnKind::Date { .. } => decided[(i + c) % decided.len()].to_string(),
+                        _ if c % 2 == 0 => value.to_string(),
+                        _ => format!("v{}", (i * 7 + c) % 3),
+                    })
+                    .collect();
+                records.push(RawRecord::new(template.kind, "", 0, &fields));
+                records.push(RawRecord::new(
+                    template.kind,
+                    "",
+                    0,
+                    &fields[..fields.len() / 2],
+                ));
+            }
+        }
+        for a in &records {
+            for b in &records {
+                assert_eq!(
+                    a.sort_key().cmp(&b.sort_key()),
+                    texts(a).cmp(&texts(b)),
+                    "{a:?} {b:?}"
+                );
+            }
+        }
     }
 
     #[test]

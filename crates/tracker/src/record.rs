@@ -13,7 +13,7 @@ use permanence_domain::record::ChildId;
 use permanence_domain::tracker::*;
 use permanence_ssda903::{Problem, Problems};
 
-use crate::read::{LIST_SEPARATOR, RawRecord};
+use crate::read::{LIST_SEPARATOR, RawRecord, SortKey};
 use crate::template::{Kind, Template};
 
 /// One typed tracker record.
@@ -637,7 +637,7 @@ pub fn build_tracker<'a>(
     records: impl IntoIterator<Item = &'a RawRecord>,
 ) -> Result<Tracker, Problems> {
     let mut problems = Problems::default();
-    let mut typed: Vec<(Vec<String>, TrackerRecord)> = Vec::new();
+    let mut typed: Vec<(SortKey<'a>, TrackerRecord)> = Vec::new();
     for record in records {
         match TrackerRecord::from_raw(record) {
             Ok(value) => typed.push((record.sort_key(), value)),

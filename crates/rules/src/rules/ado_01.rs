@@ -87,15 +87,9 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Vec<Finding> {
         return Vec::new();
     }
     let due = add_days(current.start(), settings.days);
-    let status = if ctx.as_of > due {
-        Status::Overdue
-    } else if !current.start_known {
-        Status::CannotDecide
-    } else {
-        match ctx.status_for(due, ctx.due_soon_days(settings)) {
-            Some(status) => status,
-            None => return Vec::new(),
-        }
+    let Some(status) = ctx.status_from(due, current.start_known, ctx.due_soon_days(settings))
+    else {
+        return Vec::new();
     };
     let mut evidence = vec![Evidence::new("Entered care", current.start_evidence())];
     if let Some(row) = decision {
@@ -139,13 +133,7 @@ mod tests {
     /// 1 September 2025. 426 days after entry: Sunday 8 March 2026.
     fn waiting() -> ChildRecord {
         let mut record = in_care(d(2023, 1, 1), d(2025, 1, 6), Placement::U6);
-        move_to(
-            &mut record,
-            d(2025, 9, 1),
-            ReasonNewEpisode::L,
-            Placement::U6,
-        );
-        record.episodes[1].ls = LegalStatus::E1;
+        change_legal_status(&mut record, d(2025, 9, 1), LegalStatus::E1);
         record
     }
 
@@ -232,13 +220,7 @@ mod tests {
     fn re_entry_restarts_the_clock() {
         let mut record = waiting();
         leave_care(&mut record, d(2025, 10, 1), ReasonEpisodeCeased::E4A);
-        record.episodes.push(episode(
-            d(2025, 11, 3),
-            ReasonNewEpisode::S,
-            Placement::U6,
-            None,
-            None,
-        ));
+        re_enter(&mut record, d(2025, 11, 3), Placement::U6);
         record.episodes[2].ls = LegalStatus::E1;
         assert_eq!(status(&Ado01, &record, d(2026, 3, 9)), None);
         // 3 November 2025 + 426 days = 3 January 2027.

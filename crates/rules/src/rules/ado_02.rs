@@ -88,15 +88,8 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Vec<Finding> {
     }
     let order_known = current.start_known || order > start;
     let due = add_days(order, settings.days);
-    let status = if ctx.as_of > due {
-        Status::Overdue
-    } else if !order_known {
-        Status::CannotDecide
-    } else {
-        match ctx.status_for(due, ctx.due_soon_days(settings)) {
-            Some(status) => status,
-            None => return Vec::new(),
-        }
+    let Some(status) = ctx.status_from(due, order_known, ctx.due_soon_days(settings)) else {
+        return Vec::new();
     };
     let order_text = if order_known {
         format!(
@@ -145,13 +138,7 @@ mod tests {
     /// is New Year's Eve 2025.
     fn ordered() -> ChildRecord {
         let mut record = in_care(d(2023, 1, 1), d(2025, 1, 6), Placement::U6);
-        move_to(
-            &mut record,
-            d(2025, 9, 1),
-            ReasonNewEpisode::L,
-            Placement::U6,
-        );
-        record.episodes[1].ls = LegalStatus::E1;
+        change_legal_status(&mut record, d(2025, 9, 1), LegalStatus::E1);
         record
     }
 
@@ -208,13 +195,7 @@ mod tests {
     #[test]
     fn stops_when_the_order_is_no_longer_in_force() {
         let mut record = ordered();
-        move_to(
-            &mut record,
-            d(2025, 12, 1),
-            ReasonNewEpisode::L,
-            Placement::U6,
-        );
-        record.episodes[2].ls = LegalStatus::C2;
+        change_legal_status(&mut record, d(2025, 12, 1), LegalStatus::C2);
         assert_eq!(status(&Ado02, &record, d(2026, 1, 1)), None);
     }
 
@@ -229,20 +210,8 @@ mod tests {
     fn re_entry_counts_from_the_new_order() {
         let mut record = ordered();
         leave_care(&mut record, d(2025, 10, 1), ReasonEpisodeCeased::E4A);
-        record.episodes.push(episode(
-            d(2026, 2, 2),
-            ReasonNewEpisode::S,
-            Placement::U6,
-            None,
-            None,
-        ));
-        move_to(
-            &mut record,
-            d(2026, 4, 1),
-            ReasonNewEpisode::L,
-            Placement::U6,
-        );
-        record.episodes[3].ls = LegalStatus::E1;
+        re_enter(&mut record, d(2026, 2, 2), Placement::U6);
+        change_legal_status(&mut record, d(2026, 4, 1), LegalStatus::E1);
         assert_eq!(status(&Ado02, &record, d(2026, 3, 1)), None);
         // 1 April 2026 + 121 days = 31 July 2026.
         assert_eq!(
@@ -270,13 +239,7 @@ mod tests {
     fn a_threshold_on_good_friday_does_not_move() {
         // Placement order on 3 December 2025: 121 days later is Good Friday, 3 April 2026.
         let mut record = in_care(d(2023, 1, 1), d(2025, 1, 6), Placement::U6);
-        move_to(
-            &mut record,
-            d(2025, 12, 3),
-            ReasonNewEpisode::L,
-            Placement::U6,
-        );
-        record.episodes[1].ls = LegalStatus::E1;
+        change_legal_status(&mut record, d(2025, 12, 3), LegalStatus::E1);
         assert_eq!(
             status(&Ado02, &record, d(2026, 4, 2)),
             due_soon(d(2026, 4, 3))

@@ -201,13 +201,7 @@ mod tests {
     #[test]
     fn not_while_looked_after_again() {
         let mut record = leaver(Some(Accommodation::S2));
-        record.episodes.push(episode(
-            d(2025, 5, 1),
-            ReasonNewEpisode::S,
-            Placement::K3,
-            None,
-            None,
-        ));
+        re_enter(&mut record, d(2025, 5, 1), Placement::K3);
         assert_eq!(status(&Cl07, &record, d(2025, 7, 1)), None);
         leave_care(&mut record, d(2025, 7, 2), ReasonEpisodeCeased::E5);
         assert_eq!(

@@ -215,13 +215,7 @@ mod tests {
         record.care_leaver_outcomes[0].in_touch = Some(InTouch::Refu);
         assert_eq!(status(&Cl08, &record, d(2025, 7, 1)), None);
         let mut record = leaver(vec![row(2026, Some(Activity::G5))]);
-        record.episodes.push(episode(
-            d(2025, 5, 1),
-            ReasonNewEpisode::S,
-            Placement::K3,
-            None,
-            None,
-        ));
+        re_enter(&mut record, d(2025, 5, 1), Placement::K3);
         assert_eq!(status(&Cl08, &record, d(2025, 7, 1)), None);
         leave_care(&mut record, d(2025, 7, 2), ReasonEpisodeCeased::E6);
         assert_eq!(

@@ -105,17 +105,12 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Vec<Finding> {
     let due = add_days(run_start, settings.days);
     let may_have_started_earlier = first == 0 && !current.start_known;
 
-    let status = if ctx.as_of > due {
-        Status::Overdue
-    } else if may_have_started_earlier {
-        Status::CannotDecide
-    } else {
-        match ctx.status_for(due, ctx.due_soon_days(settings)) {
-            // No warning for a child who reaches the age before the limit.
-            Some(Status::DueSoon) if ctx.age_on(due) >= settings.under_age => return Vec::new(),
-            Some(status) => status,
-            None => return Vec::new(),
-        }
+    let status = match ctx.status_from(due, !may_have_started_earlier, ctx.due_soon_days(settings))
+    {
+        // No warning for a child who reaches the age before the limit.
+        Some(Status::DueSoon) if ctx.age_on(due) >= settings.under_age => return Vec::new(),
+        Some(status) => status,
+        None => return Vec::new(),
     };
     let mut evidence = vec![
         Evidence::new(
@@ -398,13 +393,7 @@ mod tests {
     fn re_entry_starts_a_new_run() {
         let mut record = in_care(d(2017, 6, 1), d(2025, 6, 1), Placement::K2);
         leave_care(&mut record, d(2025, 12, 31), ReasonEpisodeCeased::E4B);
-        record.episodes.push(episode(
-            d(2026, 1, 2),
-            ReasonNewEpisode::S,
-            Placement::K2,
-            None,
-            None,
-        ));
+        re_enter(&mut record, d(2026, 1, 2), Placement::K2);
         assert_eq!(
             status(&Perm04, &record, d(2026, 4, 2)),
             due_soon(d(2026, 4, 2))

@@ -199,13 +199,7 @@ mod tests {
         // previous permanence recorded for that entry.
         let mut record = re_entered(d(2024, 6, 3), Some(PreviousPermanence::P2));
         leave_care(&mut record, d(2024, 9, 1), ReasonEpisodeCeased::E4A);
-        record.episodes.push(episode(
-            d(2025, 6, 2),
-            ReasonNewEpisode::S,
-            Placement::U6,
-            None,
-            None,
-        ));
+        re_enter(&mut record, d(2025, 6, 2), Placement::U6);
         record.previous_permanence.push(PrevPerm {
             year: CollectionYear(2026),
             prev_perm: Some(PreviousPermanence::Z1),

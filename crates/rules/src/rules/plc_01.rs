@@ -180,13 +180,7 @@ mod tests {
     fn re_entry_into_an_unregulated_placement_counts_from_the_new_placement() {
         let mut record = in_care(d(2012, 1, 1), d(2025, 1, 6), Placement::H5);
         leave_care(&mut record, d(2025, 3, 1), ReasonEpisodeCeased::E4A);
-        record.episodes.push(episode(
-            d(2026, 4, 3),
-            ReasonNewEpisode::S,
-            Placement::H5,
-            None,
-            None,
-        ));
+        re_enter(&mut record, d(2026, 4, 3), Placement::H5);
         assert_eq!(status(&Plc01, &record, d(2025, 12, 1)), None);
         assert_eq!(
             status(&Plc01, &record, d(2026, 4, 6)),

@@ -251,13 +251,7 @@ mod tests {
     fn re_entry_counts_from_the_new_placement() {
         let mut record = placed(d(2008, 1, 1), d(2024, 5, 1), Placement::P2, None);
         leave_care(&mut record, d(2024, 8, 1), ReasonEpisodeCeased::E6);
-        record.episodes.push(episode(
-            d(2025, 3, 3),
-            ReasonNewEpisode::S,
-            Placement::P2,
-            None,
-            None,
-        ));
+        re_enter(&mut record, d(2025, 3, 3), Placement::P2);
         assert_eq!(status(&Plc02, &record, d(2025, 1, 1)), None);
         assert_eq!(
             status(&Plc02, &record, d(2025, 3, 4)),

@@ -170,13 +170,7 @@ mod tests {
         let mut record = came_in(d(2025, 1, 6));
         record.reviews = vec![review(d(2025, 1, 30))];
         leave_care(&mut record, d(2025, 3, 1), ReasonEpisodeCeased::E4A);
-        record.episodes.push(episode(
-            d(2025, 12, 20),
-            ReasonNewEpisode::S,
-            Placement::U6,
-            None,
-            None,
-        ));
+        re_enter(&mut record, d(2025, 12, 20), Placement::U6);
         assert_eq!(
             status(&Rev01, &record, d(2026, 1, 22)),
             overdue(d(2026, 1, 21))

@@ -131,13 +131,7 @@ mod tests {
         // Reviews of the earlier period do not count in the new one.
         let mut record = with_first_review(d(2025, 1, 6), d(2025, 1, 30));
         leave_care(&mut record, d(2025, 3, 1), ReasonEpisodeCeased::E4A);
-        record.episodes.push(episode(
-            d(2025, 6, 2),
-            ReasonNewEpisode::S,
-            Placement::U6,
-            None,
-            None,
-        ));
+        re_enter(&mut record, d(2025, 6, 2), Placement::U6);
         assert_eq!(status(&Rev02, &record, d(2025, 7, 1)), None);
         record.reviews.push(review(d(2025, 6, 20)));
         assert_eq!(

@@ -142,13 +142,7 @@ mod tests {
     fn re_entry_starts_a_new_cycle() {
         let mut record = with_reviews(d(2024, 12, 16), &[d(2025, 1, 10), d(2025, 4, 8)]);
         leave_care(&mut record, d(2025, 5, 1), ReasonEpisodeCeased::E4A);
-        record.episodes.push(episode(
-            d(2025, 9, 1),
-            ReasonNewEpisode::S,
-            Placement::U6,
-            None,
-            None,
-        ));
+        re_enter(&mut record, d(2025, 9, 1), Placement::U6);
         assert_eq!(status(&Rev03, &record, d(2025, 10, 9)), None);
         // First review of the new period due 29 September 2025: REV-01's, not REV-03's.
         assert_eq!(

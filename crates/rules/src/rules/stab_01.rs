@@ -225,13 +225,7 @@ mod tests {
             Placement::U6,
         );
         leave_care(&mut record, d(2025, 5, 1), ReasonEpisodeCeased::E4B);
-        record.episodes.push(episode(
-            d(2025, 9, 1),
-            ReasonNewEpisode::S,
-            Placement::K2,
-            None,
-            None,
-        ));
+        re_enter(&mut record, d(2025, 9, 1), Placement::K2);
         assert_eq!(
             status(&Stab01, &record, d(2025, 9, 1)),
             overdue(d(2025, 9, 1))

@@ -350,13 +350,7 @@ mod tests {
     fn re_entry_starts_a_new_period() {
         let mut record = in_care(d(2015, 5, 1), d(2022, 1, 4), Placement::U6);
         leave_care(&mut record, d(2024, 1, 4), ReasonEpisodeCeased::E4A);
-        record.episodes.push(episode(
-            d(2024, 2, 1),
-            ReasonNewEpisode::S,
-            Placement::U6,
-            None,
-            None,
-        ));
+        re_enter(&mut record, d(2024, 2, 1), Placement::U6);
         move_to(
             &mut record,
             d(2025, 1, 6),

@@ -186,13 +186,7 @@ mod tests {
     fn endings_in_an_earlier_period_do_not_count_after_re_entry() {
         let mut record = disrupted(Some(ReasonPlaceChange::Creqb));
         leave_care(&mut record, d(2025, 12, 30), ReasonEpisodeCeased::E4A);
-        record.episodes.push(episode(
-            d(2026, 1, 2),
-            ReasonNewEpisode::S,
-            Placement::U6,
-            None,
-            None,
-        ));
+        re_enter(&mut record, d(2026, 1, 2), Placement::U6);
         assert_eq!(status(&Stab03, &record, d(2026, 1, 5)), None);
     }
 

@@ -62,6 +62,69 @@ pub enum Command {
     /// Write a synthetic borough's 903 returns (fictional children) as CSV files, one
     /// folder per collection year.
     Synth(SynthArgs),
+    /// Serve the web application on the database (sign in with an account made by
+    /// `permanence users add`).
+    Serve(ServeArgs),
+    /// Manage the web application's accounts.
+    #[command(subcommand)]
+    Users(UsersCommand),
+}
+
+/// Options of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address and port to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+
+    /// Send cookies over plain HTTP too (leave out `Secure`): only for a server reached
+    /// without HTTPS, such as on this computer. Put HTTPS in front of it otherwise.
+    #[arg(long)]
+    pub insecure_cookies: bool,
+}
+
+/// What to do with accounts.
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Create an account. The password is asked for (not shown as it is typed), or read
+    /// from standard input with --password-stdin.
+    Add(UsersAddArgs),
+    /// List the accounts: username, name, role, staff id, whether disabled.
+    List,
+    /// Disable an account (it can no longer sign in; its sessions end).
+    Disable {
+        /// The account's username.
+        username: String,
+    },
+    /// Give an account a new password (its sessions end).
+    ResetPassword {
+        /// The account's username.
+        username: String,
+        /// Read the password from the first line of standard input instead of asking.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+/// Options of `users add`.
+#[derive(Debug, Args)]
+pub struct UsersAddArgs {
+    /// The name to sign in with.
+    pub username: String,
+    /// The name shown on pages, e.g. "Joy Ward".
+    #[arg(long)]
+    pub name: String,
+    /// The role: social_worker, team_manager, service_manager, head_of_service, iro,
+    /// iro_manager, fostering_adoption_worker, performance_analyst or administrator.
+    #[arg(long)]
+    pub role: String,
+    /// The person's id in the tracker's staff register (people.csv), which links the
+    /// account to the alerts and children the person owns.
+    #[arg(long)]
+    pub staff_id: Option<String>,
+    /// Read the password from the first line of standard input instead of asking.
+    #[arg(long)]
+    pub password_stdin: bool,
 }
 
 /// Options of `alerts`.

@@ -7,6 +7,8 @@ use std::process::{Command, Output};
 // Submodules live in tests/cli/, which Cargo does not build as test binaries of their own.
 #[path = "cli/tracker.rs"]
 mod tracker;
+#[path = "cli/users.rs"]
+mod users;
 
 fn permanence(db: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_permanence"))

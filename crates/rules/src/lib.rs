@@ -111,6 +111,26 @@ pub fn evaluate_all(
     sorted(journeys, findings)
 }
 
+/// Every finding on `as_of`, with the tracker's records when there are any: a council
+/// that has loaded only the 903 return (no staff, no child's records) is checked on the
+/// 903 alone, the rules that need tracker records being skipped, rather than being told
+/// that every child lacks every record. This is how the command line and the web
+/// application evaluate a borough.
+pub fn evaluate_borough(
+    journeys: &[Journey],
+    trackers: &BTreeMap<String, ChildTracker>,
+    organisation: &Organisation,
+    policy: &Policy,
+    calendar: &Calendar,
+    as_of: Date,
+) -> Vec<Finding> {
+    if trackers.is_empty() && *organisation == Organisation::default() {
+        evaluate_all(journeys, policy, calendar, as_of)
+    } else {
+        evaluate_all_with(journeys, trackers, organisation, policy, calendar, as_of)
+    }
+}
+
 /// Every finding for every child on `as_of` with the tracker's records: each child's
 /// records from `trackers` (by 903 CHILD id; a child with none has empty records) and
 /// the borough's staff, teams and panels from `organisation`. Evaluated in parallel, in

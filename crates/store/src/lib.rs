@@ -11,15 +11,17 @@
 //! both are kept. [`load_tracker`] and [`load_child_tracker`] turn the current versions
 //! into the domain's records by the same code an import uses.
 
+mod accounts;
 mod sqlite;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use permanence_domain::CollectionYear;
 use permanence_domain::tracker::{ChildTracker, Organisation};
+use permanence_domain::{CollectionYear, Journey};
 use permanence_ssda903::{RawReturn, RawTable};
 use permanence_tracker::{RawRecord, Tracker, build_tracker};
 
+pub use accounts::{Accounts, NewUser, Session, User};
 pub use sqlite::SqliteStore;
 
 /// Why the store failed.
@@ -38,6 +40,9 @@ pub enum StoreError {
         /// The newest this program knows.
         known: i64,
     },
+    /// What was to be created exists already.
+    #[error("{0}")]
+    Exists(String),
     /// Stored data that this program cannot read back.
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
@@ -138,6 +143,19 @@ pub trait Store {
     /// supersedes the current version of its kind and key, which is kept. The audit log
     /// records the import for every child whose records it changes.
     fn save_tracker_import(&mut self, import: &NewTrackerImport<'_>) -> Result<i64, StoreError>;
+}
+
+/// Every child's journey, from the current returns the store holds (the same parse and
+/// merge as an import). The stored returns were checked when imported, so a problem
+/// here means the stored data is damaged.
+pub fn load_journeys(store: &(impl Store + ?Sized)) -> Result<Vec<Journey>, StoreError> {
+    let returns = store.current_returns()?;
+    let outcome = permanence_ssda903::build_records(&returns, None).map_err(|problems| {
+        StoreError::Corrupt(format!(
+            "the stored returns no longer merge cleanly:\n{problems}"
+        ))
+    })?;
+    Ok(outcome.children.into_iter().map(Journey::new).collect())
 }
 
 /// Every current tracker record, as the domain's organisation and each child's records

@@ -14,6 +14,7 @@ use crate::{AuditEntry, NewImport, NewTrackerImport, Store, StoreError, TrackerV
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/sqlite/0001_returns.sql"),
     include_str!("../migrations/sqlite/0002_tracker.sql"),
+    include_str!("../migrations/sqlite/0003_accounts.sql"),
 ];
 
 /// The schema version from which tracker records are stored.
@@ -108,6 +109,16 @@ impl SqliteStore {
     /// Whether the schema holds tracker records (a database opened read-only may be older).
     fn has_tracker(&self) -> Result<bool, StoreError> {
         Ok(self.schema_version()? >= TRACKER_VERSION)
+    }
+
+    /// The connection, for the other modules of this backend.
+    pub(crate) fn connection(&self) -> &Connection {
+        &self.connection
+    }
+
+    /// The connection, for writing.
+    pub(crate) fn connection_mut(&mut self) -> &mut Connection {
+        &mut self.connection
     }
 
     fn tracker_records(
@@ -473,7 +484,7 @@ fn raw_record(kind: &str, file: &str, line: i64, fields: String) -> Result<RawRe
     Ok(record)
 }
 
-fn now() -> String {
+pub(crate) fn now() -> String {
     jiff::Timestamp::now().to_string()
 }
 

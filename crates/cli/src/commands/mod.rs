@@ -6,9 +6,11 @@ mod children;
 mod demo;
 mod import;
 mod policy;
+mod serve;
 mod summary;
 mod synth;
 mod tracker;
+mod users;
 
 use std::path::Path;
 
@@ -16,7 +18,7 @@ use anyhow::Context;
 use permanence_domain::{Date, Journey};
 use permanence_store::{SqliteStore, Store};
 
-use crate::cli::{Cli, Command, ExportCommand, ImportCommand, PolicyCommand};
+use crate::cli::{Cli, Command, ExportCommand, ImportCommand, PolicyCommand, UsersCommand};
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -35,6 +37,16 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Policy(PolicyCommand::Rules) => policy::rules(cli.policy.as_deref(), &mut out),
         Command::Synth(args) => synth::run(&args, &mut out),
+        Command::Serve(args) => serve::run(&cli.db, cli.policy.as_deref(), &args, &mut out),
+        Command::Users(UsersCommand::Add(args)) => users::add(&cli.db, &args, &mut out),
+        Command::Users(UsersCommand::List) => users::list(&cli.db, &mut out),
+        Command::Users(UsersCommand::Disable { username }) => {
+            users::disable(&cli.db, &username, &mut out)
+        }
+        Command::Users(UsersCommand::ResetPassword {
+            username,
+            password_stdin,
+        }) => users::reset_password(&cli.db, &username, password_stdin, &mut out),
     }
 }
 
@@ -59,38 +71,26 @@ pub(crate) fn open_store(db: &Path) -> anyhow::Result<SqliteStore> {
 
 /// Every child's journey, from the returns the store holds.
 pub(crate) fn load_journeys(store: &dyn Store) -> anyhow::Result<Vec<Journey>> {
-    let returns = store.current_returns()?;
-    let outcome = permanence_ssda903::build_records(&returns, None).map_err(|problems| {
-        anyhow::anyhow!("the stored returns no longer merge cleanly:\n{problems}")
-    })?;
-    Ok(outcome.children.into_iter().map(Journey::new).collect())
+    Ok(permanence_store::load_journeys(store)?)
 }
 
 /// Every finding on `as_of` for `journeys`, with the tracker's records when the
-/// database holds any. A council that has not loaded tracker records yet is checked on
-/// the 903 return alone (the rules that need tracker records are skipped), rather than
-/// being told that every child lacks every record.
+/// database holds any (see [`permanence_rules::evaluate_borough`]).
 pub(crate) fn evaluate(
     store: &dyn Store,
     journeys: &[Journey],
     policy: &permanence_rules::Policy,
     as_of: Date,
 ) -> anyhow::Result<Vec<permanence_rules::Finding>> {
-    let calendar = policy.calendar();
     let (organisation, trackers) = permanence_store::load_tracker(store)?;
-    let no_records = organisation == Default::default() && trackers.is_empty();
-    Ok(if no_records {
-        permanence_rules::evaluate_all(journeys, policy, &calendar, as_of)
-    } else {
-        permanence_rules::evaluate_all_with(
-            journeys,
-            &trackers,
-            &organisation,
-            policy,
-            &calendar,
-            as_of,
-        )
-    })
+    Ok(permanence_rules::evaluate_borough(
+        journeys,
+        &trackers,
+        &organisation,
+        policy,
+        &policy.calendar(),
+        as_of,
+    ))
 }
 
 /// Who is running the command, for the audit log.

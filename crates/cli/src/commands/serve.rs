@@ -1,0 +1,41 @@
+//! `permanence serve`: the web application on the database.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Context;
+use permanence_web::{AppState, Settings};
+
+use crate::cli::ServeArgs;
+
+pub(crate) fn run(
+    db: &Path,
+    policy: Option<&Path>,
+    args: &ServeArgs,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let policy = super::policy::load(policy)?;
+    // Opened here first for the clear "no database" message.
+    drop(super::open_store(db)?);
+    let settings = Settings {
+        secure_cookies: !args.insecure_cookies,
+        ..Settings::default()
+    };
+    writeln!(out, "Evaluating the borough ...")?;
+    let state = AppState::open(db.to_path_buf(), policy, settings)?;
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the web server")?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(args.addr)
+            .await
+            .with_context(|| format!("cannot listen on {}", args.addr))?;
+        writeln!(
+            out,
+            "Serving {} on http://{} (Ctrl-C to stop).",
+            db.display(),
+            listener.local_addr()?
+        )?;
+        out.flush()?;
+        permanence_web::serve(listener, state).await?;
+        anyhow::Ok(())
+    })
+}

@@ -1,0 +1,400 @@
+//! Who may do what, and how they prove who they are: the roles of children's services
+//! and their permissions, Argon2id password hashes, session tokens (kept in the
+//! database only as their SHA-256), CSRF tokens, and login throttling.
+//!
+//! The session is the only way in, so that council single sign-on (OpenID Connect) can
+//! later start the same sessions after its own login.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use permanence_store::{Accounts, Session, User};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::{AppError, AppState};
+
+/// The name of the session cookie.
+pub const SESSION_COOKIE: &str = "permanence_session";
+/// The name of the login form's CSRF cookie (double-submit: the form carries the same
+/// value; a page on another site can neither read the cookie nor set it).
+pub const LOGIN_CSRF_COOKIE: &str = "permanence_login_csrf";
+
+macro_rules! roles {
+    ($($variant:ident = $code:literal $label:literal;)*) => {
+        /// The roles of children's services an account can hold.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Role {
+            $(#[doc = $label] $variant,)*
+        }
+
+        impl Role {
+            /// Every role.
+            pub const ALL: &'static [Role] = &[$(Role::$variant),*];
+
+            /// The role's code, as stored and given on the command line.
+            pub fn code(self) -> &'static str {
+                match self { $(Role::$variant => $code,)* }
+            }
+
+            /// The role's name.
+            pub fn label(self) -> &'static str {
+                match self { $(Role::$variant => $label,)* }
+            }
+
+            /// The role with this code.
+            pub fn from_code(code: &str) -> Option<Role> {
+                match code { $($code => Some(Role::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+roles! {
+    SocialWorker = "social_worker" "Social worker or personal adviser";
+    TeamManager = "team_manager" "Team manager";
+    ServiceManager = "service_manager" "Service manager";
+    HeadOfService = "head_of_service" "Head of service";
+    Iro = "iro" "Independent reviewing officer";
+    IroManager = "iro_manager" "IRO manager";
+    FosteringAdoptionWorker = "fostering_adoption_worker" "Fostering and adoption worker";
+    PerformanceAnalyst = "performance_analyst" "Performance analyst";
+    Administrator = "administrator" "Administrator";
+}
+
+/// What a route needs (the table is in `docs/access.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// Find children and read their records (every read is audited): everyone in
+    /// children's services, but not an administrator, who manages accounts and sees
+    /// the audit log rather than case detail.
+    ReadChildren,
+}
+
+impl Role {
+    /// Whether the role holds the permission.
+    pub fn can(self, permission: Permission) -> bool {
+        match permission {
+            Permission::ReadChildren => self != Role::Administrator,
+        }
+    }
+}
+
+/// The Argon2id hasher with the parameters OWASP recommends (19 MiB, 2 passes).
+fn argon2() -> Argon2<'static> {
+    let params = Params::new(19 * 1024, 2, 1, None).expect("fixed parameters are valid");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Hashes a password with Argon2id and a random salt, in PHC string form.
+pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
+    let mut salt = [0u8; 16];
+    rand::rng().fill_bytes(&mut salt);
+    let salt = SaltString::encode_b64(&salt)?;
+    Ok(argon2()
+        .hash_password(password.as_bytes(), &salt)?
+        .to_string())
+}
+
+/// Whether the password matches the stored hash (false for a damaged hash).
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        argon2()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+}
+
+/// A password stored for no account: verifying against it when the username is unknown
+/// takes as long as for a real account, so timing does not tell which usernames exist.
+pub(crate) fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password("no account has this password").unwrap_or_default())
+}
+
+/// What a password must be: long enough, and not all spaces.
+pub fn password_problem(password: &str) -> Option<&'static str> {
+    if password.trim().is_empty() {
+        Some("Enter a password")
+    } else if password.chars().count() < 12 {
+        Some("The password must be 12 characters or more")
+    } else if password.chars().count() > 1000 {
+        Some("The password must be 1,000 characters or fewer")
+    } else {
+        None
+    }
+}
+
+/// A new random token: 32 bytes, in hex.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    hex(&bytes)
+}
+
+/// The SHA-256 of a token, in hex: what the database keeps.
+pub fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Compares two secrets in time that does not depend on where they differ.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |diff, (x, y)| diff | (x ^ y))
+            == 0
+}
+
+/// The value of a cookie in the request.
+pub fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Strict, the whole site, and Secure unless
+/// the settings say the server is reached over plain HTTP. `max_age` None: a browser
+/// session cookie; Some(0): delete it.
+pub fn set_cookie(name: &str, value: &str, max_age: Option<u64>, secure: bool) -> String {
+    let mut cookie = format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict");
+    if secure {
+        cookie.push_str("; Secure");
+    }
+    if let Some(age) = max_age {
+        cookie.push_str(&format!("; Max-Age={age}"));
+    }
+    cookie
+}
+
+/// Seconds since the Unix epoch.
+pub fn now() -> i64 {
+    jiff::Timestamp::now().as_second()
+}
+
+/// Starts a new session for the user (a fresh token: sessions rotate at every sign-in)
+/// and returns its token.
+pub(crate) fn start_session(state: &AppState, user: &User) -> Result<String, AppError> {
+    let token = new_token();
+    let now = now();
+    let settings = state.settings();
+    let mut store = state.store();
+    store.delete_stale_sessions(now, now - settings.idle_timeout.as_secs() as i64)?;
+    store.create_session(&Session {
+        token_hash: token_hash(&token),
+        user_id: user.id,
+        csrf_token: new_token(),
+        created_at: now,
+        last_seen_at: now,
+        expires_at: now + settings.absolute_timeout.as_secs() as i64,
+    })?;
+    Ok(token)
+}
+
+/// The signed-in user of a request. Extracting it from a request without a live session
+/// redirects to the login page.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    /// The account.
+    pub user: User,
+    /// The account's role.
+    pub role: Role,
+    /// The session's CSRF token, for the forms of the page.
+    pub csrf_token: String,
+    /// The SHA-256 of the session token (to end the session at logout).
+    pub token_hash: String,
+}
+
+impl CurrentUser {
+    /// Refuses (403) unless the user's role holds the permission.
+    pub fn require(&self, permission: Permission) -> Result<(), AppError> {
+        if self.role.can(permission) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// Refuses (403) unless the form carries the session's CSRF token.
+    pub fn check_csrf(&self, token: &str) -> Result<(), AppError> {
+        if same_secret(token, &self.csrf_token) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+/// The session's user, if the request has a live session (touching it), else None.
+pub(crate) fn session_user(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<CurrentUser>, AppError> {
+    let Some(token) = cookie(headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let hash = token_hash(token);
+    let now = now();
+    let idle = state.settings().idle_timeout.as_secs() as i64;
+    let mut store = state.store();
+    let Some((session, user)) = store.session(&hash)? else {
+        return Ok(None);
+    };
+    if session.expires_at <= now || session.last_seen_at + idle < now || user.disabled {
+        store.delete_session(&hash)?;
+        return Ok(None);
+    }
+    let Some(role) = Role::from_code(&user.role) else {
+        return Err(AppError::Internal(anyhow::anyhow!(
+            "user {} has an unknown role",
+            user.username
+        )));
+    };
+    store.touch_session(&hash, now)?;
+    Ok(Some(CurrentUser {
+        user,
+        role,
+        csrf_token: session.csrf_token,
+        token_hash: hash,
+    }))
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<CurrentUser, Response> {
+        match session_user(state, &parts.headers) {
+            Ok(Some(user)) => Ok(user),
+            Ok(None) => Err(Redirect::to("/login").into_response()),
+            Err(error) => Err(error.into_response()),
+        }
+    }
+}
+
+/// Failed sign-ins by username and by address, to slow guessing down: past the limit
+/// within the window, sign-in is refused without checking the password.
+#[derive(Default)]
+pub(crate) struct Throttle {
+    failures: Mutex<HashMap<String, Vec<i64>>>,
+}
+
+impl Throttle {
+    fn keys(username: &str, address: IpAddr) -> [String; 2] {
+        [
+            format!("user:{}", username.to_lowercase()),
+            format!("addr:{address}"),
+        ]
+    }
+
+    /// Whether sign-in for this username from this address is refused for now.
+    pub(crate) fn is_blocked(&self, state: &AppState, username: &str, address: IpAddr) -> bool {
+        let settings = state.settings();
+        let since = now() - settings.throttle_window.as_secs() as i64;
+        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        let [user_key, address_key] = Self::keys(username, address);
+        let mut count = |key: &str| {
+            failures.get_mut(key).map_or(0, |times| {
+                times.retain(|&t| t > since);
+                times.len()
+            })
+        };
+        count(&user_key) >= settings.max_failures_per_username
+            || count(&address_key) >= settings.max_failures_per_address
+    }
+
+    /// Records a failed sign-in.
+    pub(crate) fn failed(&self, username: &str, address: IpAddr) {
+        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        let now = now();
+        for key in Self::keys(username, address) {
+            failures.entry(key).or_default().push(now);
+        }
+    }
+
+    /// Forgets the username's failures after a successful sign-in.
+    pub(crate) fn succeeded(&self, username: &str) {
+        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        failures.remove(&format!("user:{}", username.to_lowercase()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_with_argon2id_and_verify() {
+        let hash = hash_password("correct horse battery staple").unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery staple", &hash));
+        assert!(!verify_password("correct horse battery stapler", &hash));
+        assert!(!verify_password("anything", "not a hash"));
+        // A fresh salt every time.
+        assert_ne!(hash, hash_password("correct horse battery staple").unwrap());
+    }
+
+    #[test]
+    fn roles_round_trip_and_administrators_do_not_read_children() {
+        for role in Role::ALL {
+            assert_eq!(Role::from_code(role.code()), Some(*role));
+            assert_eq!(
+                role.can(Permission::ReadChildren),
+                *role != Role::Administrator
+            );
+        }
+        assert_eq!(Role::from_code("root"), None);
+    }
+
+    #[test]
+    fn tokens_are_random_and_kept_as_hashes() {
+        let (a, b) = (new_token(), new_token());
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, b);
+        assert_eq!(token_hash(&a).len(), 64);
+        assert_ne!(token_hash(&a), a);
+        assert!(same_secret(&a, &a.clone()));
+        assert!(!same_secret(&a, &b));
+        assert!(!same_secret(&a, "short"));
+    }
+
+    #[test]
+    fn cookies_are_found_and_written_strictly() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::COOKIE,
+            "a=1; permanence_session=xyz".parse().unwrap(),
+        );
+        assert_eq!(cookie(&headers, SESSION_COOKIE), Some("xyz"));
+        assert_eq!(cookie(&headers, "b"), None);
+        let written = set_cookie(SESSION_COOKIE, "xyz", None, true);
+        assert!(written.contains("HttpOnly"));
+        assert!(written.contains("SameSite=Strict"));
+        assert!(written.contains("Secure"));
+    }
+
+    #[test]
+    fn short_passwords_are_refused() {
+        assert!(password_problem("").is_some());
+        assert!(password_problem("short").is_some());
+        assert!(password_problem("a long enough password").is_none());
+    }
+}

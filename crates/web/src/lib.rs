@@ -1,0 +1,182 @@
+//! The Permanence web application: server-rendered pages in the GOV.UK Design System's
+//! patterns (council-branded, no JavaScript needed), over the same store, journeys and
+//! drift engine as the command line.
+//!
+//! - [`auth`]: roles and what each may do, Argon2id passwords, sessions, CSRF tokens,
+//!   login throttling.
+//! - [`borough`]: the borough as evaluated today (journeys, tracker records, findings),
+//!   held in memory and rebuilt when the date changes.
+//! - `pages`: the routes and their templates; `error`: the error pages.
+//!
+//! Every route checks the signed-in user's role (`docs/access.md`); every view of a
+//! child's record is written to the audit log.
+
+pub mod auth;
+pub mod borough;
+mod error;
+mod pages;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use permanence_rules::Policy;
+use permanence_store::SqliteStore;
+use tokio::net::TcpListener;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use error::AppError;
+
+/// How the application behaves: time limits and cookie security.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// A session unused for this long ends.
+    pub idle_timeout: Duration,
+    /// A session ends this long after sign-in, however much it is used.
+    pub absolute_timeout: Duration,
+    /// Whether cookies carry `Secure` (sent over HTTPS only). On by default; off only
+    /// for a server reached over plain HTTP, such as the tests'.
+    pub secure_cookies: bool,
+    /// Failed sign-ins allowed for one username within [`Settings::throttle_window`].
+    pub max_failures_per_username: usize,
+    /// Failed sign-ins allowed from one address within [`Settings::throttle_window`].
+    pub max_failures_per_address: usize,
+    /// The window in which failed sign-ins are counted.
+    pub throttle_window: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            idle_timeout: Duration::from_secs(30 * 60),
+            absolute_timeout: Duration::from_secs(12 * 60 * 60),
+            secure_cookies: true,
+            max_failures_per_username: 5,
+            max_failures_per_address: 20,
+            throttle_window: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+/// What every request can reach.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Mutex<SqliteStore>,
+    db: PathBuf,
+    policy: Policy,
+    settings: Settings,
+    borough: borough::Cache,
+    throttle: auth::Throttle,
+}
+
+impl AppState {
+    /// Opens the database (which must exist) and evaluates the borough on today's date.
+    pub fn open(db: PathBuf, policy: Policy, settings: Settings) -> anyhow::Result<AppState> {
+        let store = SqliteStore::open_existing(&db)?.ok_or_else(|| {
+            anyhow::anyhow!(
+                "there is no database at {}: import the 903 return first",
+                db.display()
+            )
+        })?;
+        let borough = borough::Borough::load(&store, &policy, borough::today())?;
+        Ok(AppState {
+            inner: Arc::new(Inner {
+                store: Mutex::new(store),
+                db,
+                throttle: auth::Throttle::default(),
+                borough: borough::Cache::new(borough),
+                policy,
+                settings,
+            }),
+        })
+    }
+
+    /// The store, locked. Held only for a few statements at a time.
+    pub(crate) fn store(&self) -> MutexGuard<'_, SqliteStore> {
+        // A panic while the lock was held leaves the connection itself usable.
+        self.inner
+            .store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub(crate) fn settings(&self) -> &Settings {
+        &self.inner.settings
+    }
+
+    pub(crate) fn throttle(&self) -> &auth::Throttle {
+        &self.inner.throttle
+    }
+
+    /// The borough as evaluated today (rebuilt first if the date has changed).
+    pub(crate) async fn borough(&self) -> Result<Arc<borough::Borough>, AppError> {
+        let today = borough::today();
+        if let Some(current) = self.inner.borough.get_if(today) {
+            return Ok(current);
+        }
+        let state = self.clone();
+        let rebuilt = tokio::task::spawn_blocking(move || {
+            // A separate connection, so that requests are not held up meanwhile.
+            let store = SqliteStore::open_existing(&state.inner.db)?
+                .ok_or_else(|| anyhow::anyhow!("the database has gone"))?;
+            borough::Borough::load(&store, &state.inner.policy, today)
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+        .map_err(AppError::Internal)?;
+        Ok(self.inner.borough.replace(rebuilt))
+    }
+}
+
+/// The application's routes with its security headers.
+pub fn router(state: AppState) -> Router {
+    pages::routes()
+        .with_state(state)
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
+                 frame-ancestors 'none'; base-uri 'none'",
+            ),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(64 * 1024))
+}
+
+/// Serves the application on `listener` until the process is interrupted (Ctrl-C).
+pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+}

@@ -1,0 +1,633 @@
+//! The web application end to end: the real server on a random port, over a fresh
+//! database holding a small synthetic borough imported as the command line imports it,
+//! driven over HTTP with cookies.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use permanence_domain::{CollectionYear, Date};
+use permanence_rules::Policy;
+use permanence_store::{Accounts, NewImport, NewTrackerImport, SqliteStore, Store};
+use permanence_synth::SynthConfig;
+use permanence_web::auth::{Role, hash_password};
+use permanence_web::borough::{Borough, today};
+use permanence_web::{AppState, Settings};
+use reqwest::StatusCode;
+use reqwest::redirect::Policy as RedirectPolicy;
+
+const PASSWORD: &str = "a long test password";
+
+/// The running server, its database and the borough it serves.
+struct TestApp {
+    address: String,
+    db: PathBuf,
+    /// The staff id linked to the social worker's account (owns findings).
+    worker_staff_id: String,
+    /// A child with findings, to open.
+    child: String,
+    _dir: tempfile::TempDir,
+}
+
+/// Writes a small synthetic borough and imports it through the libraries the command
+/// line's imports use: the 903 returns (leaving out the tracker folder), then the
+/// tracker records, checked against them.
+fn import_borough(dir: &Path, as_of: Date) -> PathBuf {
+    let last_year = CollectionYear::containing(as_of);
+    let config = SynthConfig {
+        children: 80,
+        seed: 11,
+        first_year: CollectionYear(last_year.0 - 2),
+        last_year,
+    };
+    let returns = dir.join("903");
+    permanence_synth::write_borough_as_at(&config, as_of, &returns).unwrap();
+    let years: Vec<PathBuf> = std::fs::read_dir(&returns)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.is_dir() && !path.ends_with("tracker"))
+        .collect();
+    let read = permanence_ssda903::read::read_paths(&years, None).unwrap();
+    permanence_ssda903::build_records(&read.returns, Some(as_of)).unwrap();
+    let db = dir.join("permanence.db");
+    let mut store = SqliteStore::open(&db).unwrap();
+    store
+        .save_import(&NewImport {
+            kind: "903",
+            imported_by: "test",
+            source: "synthetic",
+            summary: "test borough",
+            tables: read
+                .returns
+                .iter()
+                .flat_map(|r| r.tables.iter().map(move |t| (r.year, t)))
+                .collect(),
+        })
+        .unwrap();
+    let children = store.known_children().unwrap();
+    let (tracker, _changes) =
+        permanence_tracker::check_paths(&[returns.join("tracker")], Some(as_of), &[], &children)
+            .unwrap();
+    store
+        .save_tracker_import(&NewTrackerImport {
+            recorded_by: "test",
+            source: "synthetic",
+            summary: "test borough",
+            records: tracker.records.iter().map(|r| (r, "synthetic")).collect(),
+        })
+        .unwrap();
+    db
+}
+
+impl TestApp {
+    async fn start() -> TestApp {
+        Self::start_with(Settings {
+            secure_cookies: false,
+            ..Settings::default()
+        })
+        .await
+    }
+
+    async fn start_with(settings: Settings) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let as_of = today();
+        let db = import_borough(dir.path(), as_of);
+        let mut store = SqliteStore::open(&db).unwrap();
+        // The person who owns the most findings is the social worker's staff id.
+        let borough = Borough::load(&store, &Policy::default(), as_of).unwrap();
+        let mut owners: BTreeMap<&str, usize> = BTreeMap::new();
+        for finding in &borough.findings {
+            if let Some(owner) = &finding.owner {
+                *owners.entry(owner).or_default() += 1;
+            }
+        }
+        let worker_staff_id = owners
+            .iter()
+            .max_by_key(|(_, count)| **count)
+            .map(|(id, _)| id.to_string())
+            .expect("the synthetic borough has owned findings");
+        let child = borough.findings[0].child.clone();
+        let hash = hash_password(PASSWORD).unwrap();
+        for role in Role::ALL {
+            store
+                .add_user(&permanence_store::NewUser {
+                    username: role.code(),
+                    display_name: &format!("Test {}", role.label()),
+                    role: role.code(),
+                    staff_id: (*role == Role::SocialWorker).then_some(worker_staff_id.as_str()),
+                    password_hash: &hash,
+                })
+                .unwrap();
+        }
+        drop(store);
+        let state = AppState::open(db.clone(), Policy::default(), settings).unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(permanence_web::serve(listener, state));
+        TestApp {
+            address,
+            db,
+            worker_staff_id,
+            child,
+            _dir: dir,
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    fn client() -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(RedirectPolicy::none())
+            .build()
+            .unwrap()
+    }
+
+    /// Opens the login page and returns its CSRF token.
+    async fn login_token(&self, client: &reqwest::Client) -> String {
+        let page = client
+            .get(self.url("/login"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        hidden_token(&page)
+    }
+
+    async fn try_login(
+        &self,
+        client: &reqwest::Client,
+        username: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        let token = self.login_token(client).await;
+        client
+            .post(self.url("/login"))
+            .form(&[
+                ("username", username),
+                ("password", password),
+                ("csrf_token", &token),
+            ])
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A client signed in as the account of this role.
+    async fn signed_in(&self, role: Role) -> reqwest::Client {
+        let client = Self::client();
+        let response = self.try_login(&client, role.code(), PASSWORD).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{role:?}");
+        client
+    }
+
+    async fn get(&self, client: &reqwest::Client, path: &str) -> (StatusCode, String) {
+        let response = client.get(self.url(path)).send().await.unwrap();
+        (response.status(), response.text().await.unwrap())
+    }
+
+    fn store(&self) -> SqliteStore {
+        SqliteStore::open(&self.db).unwrap()
+    }
+}
+
+fn hidden_token(page: &str) -> String {
+    let marker = r#"name="csrf_token" value=""#;
+    let start = page.find(marker).expect("the page has a CSRF token") + marker.len();
+    page[start..start + 64].to_string()
+}
+
+fn location(response: &reqwest::Response) -> &str {
+    response.headers()["location"].to_str().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wrong_password_is_answered_with_the_error_summary_and_the_input_kept() {
+    let app = TestApp::start().await;
+    let client = TestApp::client();
+    let response = app
+        .try_login(&client, "social_worker", "not the password")
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("There is a problem"));
+    assert!(page.contains(r##"<a href="#username">Enter a correct username and password</a>"##));
+    assert!(page.contains(r#"id="username-error""#));
+    assert!(
+        page.contains(r#"value="social_worker""#),
+        "the username is kept"
+    );
+    assert!(
+        !page.contains("not the password"),
+        "the password is never echoed"
+    );
+    assert!(page.contains("<title>Error: Sign in"));
+    assert_eq!(page.matches("<h1").count(), 1);
+
+    // Empty fields: one error each, linked to its field.
+    let token = app.login_token(&client).await;
+    let page = client
+        .post(app.url("/login"))
+        .form(&[("username", ""), ("password", ""), ("csrf_token", &token)])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(r##"<a href="#username">Enter your username</a>"##));
+    assert!(page.contains(r##"<a href="#password">Enter your password</a>"##));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn signing_in_starts_a_strict_session_and_signing_out_ends_it() {
+    let app = TestApp::start().await;
+    let client = TestApp::client();
+    let response = app.try_login(&client, "SOCIAL_WORKER", PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), "/");
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .find(|v| v.starts_with("permanence_session="))
+        .unwrap()
+        .to_string();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
+    let (status, page) = app.get(&client, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Hello, Test Social worker"));
+
+    // Every sign-in gets a new token: another sign-in of the same account gets its own,
+    // and a signed-in user who opens the login page is sent home.
+    let old_token = cookie
+        .trim_start_matches("permanence_session=")
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(old_token.len(), 64);
+    let other = TestApp::client();
+    let response = app.try_login(&other, "social_worker", PASSWORD).await;
+    let other_cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(!other_cookie.contains(&old_token));
+    let response = client.get(app.url("/login")).send().await.unwrap();
+    assert_eq!(location(&response), "/");
+    // The token is kept only as its hash.
+    let stored: i64 = rusqlite::Connection::open(&app.db)
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM app_session WHERE token_hash = ?1",
+            [&old_token],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert_eq!(stored, 0);
+
+    // Sign out, with the page's token.
+    let (_, page) = app.get(&client, "/").await;
+    let token = hidden_token(&page);
+    let response = client
+        .post(app.url("/logout"))
+        .form(&[("csrf_token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), "/login");
+    let response = client.get(app.url("/")).send().await.unwrap();
+    assert_eq!(location(&response), "/login");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn forms_without_the_right_csrf_token_are_refused() {
+    let app = TestApp::start().await;
+    let client = TestApp::client();
+    app.login_token(&client).await;
+    let response = client
+        .post(app.url("/login"))
+        .form(&[
+            ("username", "social_worker"),
+            ("password", PASSWORD),
+            ("csrf_token", "forged"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    // Without the login page's cookie at all.
+    let response = TestApp::client()
+        .post(app.url("/login"))
+        .form(&[
+            ("username", "social_worker"),
+            ("password", PASSWORD),
+            ("csrf_token", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+
+    // Signing out with a forged token does not end the session.
+    let client = app.signed_in(Role::TeamManager).await;
+    let response = client
+        .post(app.url("/logout"))
+        .form(&[("csrf_token", "0".repeat(64).as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("You cannot see this page"));
+    assert_eq!(app.get(&client, "/").await.0, StatusCode::OK);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_idle_session_expires() {
+    let app = TestApp::start().await;
+    let client = app.signed_in(Role::Iro).await;
+    assert_eq!(app.get(&client, "/").await.0, StatusCode::OK);
+    let connection = rusqlite::Connection::open(&app.db).unwrap();
+    connection
+        .execute(
+            "UPDATE app_session SET last_seen_at = last_seen_at - 31 * 60",
+            [],
+        )
+        .unwrap();
+    let response = client.get(app.url("/")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), "/login");
+    let sessions: i64 = connection
+        .query_row("SELECT count(*) FROM app_session", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(sessions, 0, "the expired session is removed");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn repeated_failures_throttle_the_username() {
+    let app = TestApp::start_with(Settings {
+        secure_cookies: false,
+        max_failures_per_username: 3,
+        throttle_window: Duration::from_secs(600),
+        ..Settings::default()
+    })
+    .await;
+    let client = TestApp::client();
+    for _ in 0..3 {
+        let response = app
+            .try_login(&client, "iro_manager", "wrong password!")
+            .await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    // Now even the right password is refused, with a GOV.UK-style message.
+    let response = app.try_login(&client, "iro_manager", PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("There is a problem") && page.contains("too many attempts"));
+    // Other accounts are not held up.
+    app.signed_in(Role::Iro).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn signed_out_requests_go_to_the_login_page() {
+    let app = TestApp::start().await;
+    let client = TestApp::client();
+    for path in [
+        "/".to_string(),
+        "/children".to_string(),
+        "/children.csv".to_string(),
+        format!("/children/{}", app.child),
+    ] {
+        let response = client.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(location(&response), "/login", "{path}");
+    }
+    let response = client.post(app.url("/logout")).send().await.unwrap();
+    assert_eq!(location(&response), "/login");
+    // The login page and the stylesheet are open.
+    assert_eq!(app.get(&client, "/login").await.0, StatusCode::OK);
+    let response = client.get(app.url("/assets/app.css")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/css")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_route_is_checked_against_every_role() {
+    let app = TestApp::start().await;
+    let child_path = format!("/children/{}", app.child);
+    for role in Role::ALL {
+        let client = app.signed_in(*role).await;
+        let reads_children = *role != Role::Administrator;
+        let expected = |allowed: bool| {
+            if allowed {
+                StatusCode::OK
+            } else {
+                StatusCode::FORBIDDEN
+            }
+        };
+        assert_eq!(app.get(&client, "/").await.0, StatusCode::OK, "{role:?} /");
+        for path in ["/children", "/children.csv", child_path.as_str()] {
+            let (status, page) = app.get(&client, path).await;
+            assert_eq!(status, expected(reads_children), "{role:?} {path}");
+            if !reads_children {
+                assert!(!page.contains(&app.child), "a refusal shows no child");
+            }
+        }
+        // Signing out is open to every role (with the session's token).
+        let (_, page) = app.get(&client, "/").await;
+        let response = client
+            .post(app.url("/logout"))
+            .form(&[("csrf_token", hidden_token(&page).as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{role:?} logout");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_home_page_lists_the_workers_alerts_by_due_date() {
+    let app = TestApp::start().await;
+    let client = app.signed_in(Role::SocialWorker).await;
+    let (status, page) = app.get(&client, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Your open alerts"));
+    assert!(page.contains(&app.worker_staff_id));
+    assert!(page.contains(&format!(
+        "/children?looked_after=all&amp;worker={}",
+        app.worker_staff_id
+    )));
+    assert!(page.contains(r#"href="/children?looked_after=yes""#));
+    // Due dates in order (dd/mm/yyyy in the fourth column).
+    let dues: Vec<Date> = page
+        .split("<tr class=\"app-table__row\">")
+        .skip(2)
+        .filter_map(|row| row.split("<td class=\"app-table__cell\">").nth(4))
+        .filter_map(|cell| cell.split('<').next())
+        .filter_map(|text| permanence_domain::date::parse_dmy(text).ok())
+        .collect();
+    assert!(!dues.is_empty());
+    assert!(dues.windows(2).all(|w| w[0] <= w[1]), "{dues:?}");
+    // A manager without a staff id is told so.
+    let client = app.signed_in(Role::TeamManager).await;
+    let (_, page) = app.get(&client, "/").await;
+    assert!(page.contains("not linked to a member of staff"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_children_list_filters_sorts_pages_and_downloads_what_it_shows() {
+    let app = TestApp::start().await;
+    let client = app.signed_in(Role::PerformanceAnalyst).await;
+    let (status, page) = app.get(&client, "/children?looked_after=all").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Showing 1 to 50 of"));
+    assert!(page.contains(r#"rel="next""#));
+    let (_, second) = app.get(&client, "/children?looked_after=all&page=2").await;
+    assert!(second.contains("Showing 51 to"));
+
+    // Search by id.
+    let (_, page) = app
+        .get(
+            &client,
+            &format!("/children?looked_after=all&q={}", app.child),
+        )
+        .await;
+    assert!(page.contains(&format!(r#"href="/children/{}""#, app.child)));
+    assert!(page.contains("of 1 children") || page.contains("Showing 1 to "));
+
+    // Looked after, in one placement type, sorted by age: the CSV has the same rows.
+    let borough = Borough::load(&app.store(), &Policy::default(), today()).unwrap();
+    let placement = borough
+        .rows
+        .iter()
+        .filter(|r| r.looked_after)
+        .find_map(|r| r.placement)
+        .unwrap();
+    let query = format!("looked_after=yes&placement={placement}&sort=age");
+    let (_, page) = app.get(&client, &format!("/children?{query}")).await;
+    let expected: Vec<&str> = {
+        let mut rows: Vec<_> = borough
+            .rows
+            .iter()
+            .filter(|r| r.looked_after && r.placement == Some(placement))
+            .collect();
+        rows.sort_by(|a, b| a.age.cmp(&b.age).then(a.child.cmp(&b.child)));
+        rows.iter().map(|r| r.child.as_str()).collect()
+    };
+    assert!(page.contains(&format!("of {} children", expected.len())));
+    let response = client
+        .get(app.url(&format!("/children.csv?{query}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    let csv = response.text().await.unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("Child,Looked after,Age,Legal status,Placement type,Days in care,Open alerts")
+    );
+    let children: Vec<&str> = lines.map(|l| l.split(',').next().unwrap()).collect();
+    assert_eq!(children, expected);
+    for line in csv.lines().skip(1) {
+        assert_eq!(line.split(',').nth(4), Some(placement));
+    }
+    // The download is in the audit log.
+    let log = app.store().audit_log(None).unwrap();
+    assert!(
+        log.iter()
+            .any(|e| e.action == "export_children" && e.actor == "performance_analyst")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_childs_page_shows_the_record_and_every_view_is_audited() {
+    let app = TestApp::start().await;
+    let client = app.signed_in(Role::Iro).await;
+    let (status, page) = app.get(&client, &format!("/children/{}", app.child)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(page.matches("<h1").count(), 1);
+    for text in [
+        "Summary on",
+        "Age",
+        "Permanence plan",
+        "Open alerts",
+        "Evidence",
+    ] {
+        assert!(page.contains(text), "{text}");
+    }
+    let borough = Borough::load(&app.store(), &Policy::default(), today()).unwrap();
+    let finding = borough.findings_for(&app.child).next().unwrap();
+    assert!(page.contains(finding.rule));
+    let log = app.store().audit_log(Some(&app.child)).unwrap();
+    let view = log.iter().find(|e| e.action == "view_child").unwrap();
+    assert_eq!(view.actor, "iro");
+    // Viewing again writes again.
+    app.get(&client, &format!("/children/{}", app.child)).await;
+    let views = app
+        .store()
+        .audit_log(Some(&app.child))
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "view_child")
+        .count();
+    assert_eq!(views, 2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unknown_pages_and_children_get_a_404_that_leaks_nothing() {
+    let app = TestApp::start().await;
+    let client = app.signed_in(Role::SocialWorker).await;
+    for path in [
+        "/children/NO-SUCH-CHILD",
+        "/no/such/page",
+        "/children/%3Cscript%3E",
+    ] {
+        let (status, page) = app.get(&client, path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert!(page.contains("Page not found"));
+        assert!(!page.contains("NO-SUCH-CHILD") && !page.contains("<script>"));
+    }
+    // No audit entry for a child that does not exist.
+    assert!(
+        app.store()
+            .audit_log(Some("NO-SUCH-CHILD"))
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_response_carries_the_security_headers() {
+    let app = TestApp::start().await;
+    let client = TestApp::client();
+    for path in ["/login", "/", "/nowhere", "/assets/app.css"] {
+        let response = client.get(app.url(path)).send().await.unwrap();
+        let headers = response.headers();
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("default-src 'none'") && !csp.contains("unsafe-inline"));
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert_eq!(headers["x-content-type-options"], "nosniff");
+        assert_eq!(headers["x-frame-options"], "DENY");
+        assert_eq!(headers["referrer-policy"], "no-referrer");
+    }
+}

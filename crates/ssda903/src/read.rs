@@ -217,7 +217,10 @@ pub fn read_paths(
     problems.into_result(outcome)
 }
 
-fn collect_files(
+/// Adds `path` to `files` if it is a file, or every `.csv` file in it (searching
+/// sub-folders, in name order) if it is a folder; other files found in folders go to
+/// `skipped`. A file named directly is always read, whatever its extension.
+pub fn collect_files(
     path: &Path,
     named: bool,
     files: &mut Vec<PathBuf>,

@@ -11,11 +11,11 @@
 //! is the same file, and a re-import of an export changes nothing.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use permanence_domain::Date;
 use permanence_domain::date::{DateError, format_dmy, parse_dmy};
-use permanence_ssda903::read::{FIELD_SEPARATOR, Normalisation};
+use permanence_ssda903::read::{FIELD_SEPARATOR, Normalisation, collect_files};
 use permanence_ssda903::tables::Recognition as Recognition903;
 use permanence_ssda903::{Problem, Problems};
 
@@ -316,47 +316,6 @@ pub fn read_paths_partly(paths: &[PathBuf], not_after: Option<Date>) -> (ReadOut
     report_repeated_keys(&outcome.records, &mut problems);
     problems.sort();
     (outcome, problems)
-}
-
-fn collect_files(
-    path: &Path,
-    named: bool,
-    files: &mut Vec<PathBuf>,
-    skipped: &mut Vec<String>,
-    problems: &mut Problems,
-) {
-    let name = path.display().to_string();
-    match std::fs::metadata(path) {
-        Err(error) => problems.push(Problem::file(name, format!("cannot be opened: {error}"))),
-        Ok(meta) if meta.is_dir() => {
-            let entries = match std::fs::read_dir(path) {
-                Ok(entries) => entries,
-                Err(error) => {
-                    problems.push(Problem::file(
-                        name,
-                        format!("folder cannot be read: {error}"),
-                    ));
-                    return;
-                }
-            };
-            let mut children: Vec<PathBuf> =
-                entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-            children.sort();
-            for child in children {
-                collect_files(&child, false, files, skipped, problems);
-            }
-        }
-        Ok(_) => {
-            let is_csv = path
-                .extension()
-                .is_some_and(|ext| ext.eq_ignore_ascii_case("csv"));
-            if named || is_csv {
-                files.push(path.to_path_buf());
-            } else {
-                skipped.push(name);
-            }
-        }
-    }
 }
 
 /// What a header row says about which template a file holds.

@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
-use permanence_domain::codes::{LegalStatus, ReasonEpisodeCeased};
+use permanence_domain::codes::{LegalStatus, Placement, ReasonEpisodeCeased};
 use permanence_domain::date::add_days;
 use permanence_domain::record::ChildId;
 use permanence_domain::tracker::*;
@@ -963,4 +963,58 @@ fn small_boroughs_and_years_before_social_worker_episodes_work() {
             );
         }
     }
+}
+
+#[test]
+fn a_reversed_adoption_plan_is_achieved_by_a_later_long_term_foster_placement() {
+    let b = borough();
+    let mut checked = 0;
+    for (id, journey) in &b.journeys {
+        let t = &b.trackers[id];
+        for (index, period) in journey.periods.iter().enumerate() {
+            // An exit that is itself permanence (adoption, an order, a planned return,
+            // staying put) is how such a plan is achieved instead.
+            use ReasonEpisodeCeased::*;
+            if matches!(
+                period.reason_ceased,
+                Some(E11 | E12 | E41 | E43 | E44 | E45 | E46 | E47 | E48 | E4A | E13 | E17)
+            ) {
+                continue;
+            }
+            let in_period = |d: Date| d >= period.start && period.end.is_none_or(|end| d < end);
+            let Some(ceased) = journey
+                .record
+                .placed_for_adoption
+                .iter()
+                .filter_map(|d| d.date_placed_ceased)
+                .rfind(|&d| in_period(d))
+            else {
+                continue;
+            };
+            let Some(placement) = journey.placements.iter().find(|p| {
+                p.period == index
+                    && matches!(p.place, Placement::U1 | Placement::U4)
+                    && p.start >= ceased
+            }) else {
+                continue;
+            };
+            if !t
+                .plans
+                .iter()
+                .any(|p| in_period(p.decided) && p.decided <= placement.start)
+            {
+                continue;
+            }
+            checked += 1;
+            assert!(
+                t.plans.iter().any(|p| p.achieved == Some(placement.start)),
+                "{id}: {:?}",
+                t.plans
+            );
+        }
+    }
+    assert!(
+        checked >= 1,
+        "no child had a reversed adoption plan and a later long-term placement"
+    );
 }

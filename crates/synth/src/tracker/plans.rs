@@ -173,6 +173,22 @@ fn achieved(dob: Day, p: &Period) -> Option<(Day, Option_)> {
         _ => {}
     }
     match p.route {
+        // A reversed adoption decision: permanence may come later, in a long-term foster
+        // placement that started after the reversal.
+        Route::Adoption => {
+            let ceased = p.adoption.as_ref().and_then(|a| a.ceased)?;
+            p.places
+                .iter()
+                .find(|pl| matches!(pl.place, Placement::U1 | Placement::U4) && pl.start >= ceased)
+                .map(|pl| {
+                    let by = if pl.place == Placement::U1 {
+                        Option_::ConnectedCarers
+                    } else {
+                        Option_::LongTermFostering
+                    };
+                    (pl.start, by)
+                })
+        }
         Route::LongTermFostering { matched, kin } => Some((
             matched,
             if kin {

@@ -110,6 +110,28 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
+/// Which audit log entries to select: every condition given must hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// Entries about this child only.
+    pub child: Option<String>,
+    /// Entries by this actor only (the username, in any case).
+    pub actor: Option<String>,
+    /// Entries on or after this day (UTC).
+    pub from: Option<permanence_domain::Date>,
+    /// Entries on or before this day (UTC).
+    pub to: Option<permanence_domain::Date>,
+}
+
+/// One page of the audit log and how many entries the filter selects in all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditPage {
+    /// The entries, newest first.
+    pub entries: Vec<AuditEntry>,
+    /// How many entries the filter selects, on every page.
+    pub total: usize,
+}
+
 /// The narrow interface every backend implements.
 pub trait Store {
     /// The current (not superseded) tables of every collection year.
@@ -128,6 +150,14 @@ pub trait Store {
     ) -> Result<(), StoreError>;
     /// The audit log, newest first, optionally for one child.
     fn audit_log(&self, child: Option<&str>) -> Result<Vec<AuditEntry>, StoreError>;
+    /// The audit log entries the filter selects, newest first: `limit` of them after
+    /// skipping `offset` (every one from `offset` when `limit` is None), with the total.
+    fn audit_search(
+        &self,
+        filter: &AuditFilter,
+        offset: usize,
+        limit: Option<usize>,
+    ) -> Result<AuditPage, StoreError>;
     /// The ids of the children in the current 903 returns (their Header tables).
     fn known_children(&self) -> Result<BTreeSet<String>, StoreError>;
     /// The current version of every tracker record, by kind and then in the order stored.

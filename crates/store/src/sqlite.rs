@@ -8,7 +8,10 @@ use permanence_ssda903::{RawReturn, RawRow, RawTable, Table};
 use permanence_tracker::{Kind, RawRecord};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
-use crate::{AuditEntry, NewImport, NewTrackerImport, Store, StoreError, TrackerVersion};
+use crate::{
+    AuditEntry, AuditFilter, AuditPage, NewImport, NewTrackerImport, Store, StoreError,
+    TrackerVersion,
+};
 
 /// The migrations, in order; the database's `user_version` is how many have run.
 const MIGRATIONS: &[&str] = &[
@@ -307,6 +310,66 @@ impl Store for SqliteStore {
         Ok(entries)
     }
 
+    fn audit_search(
+        &self,
+        filter: &AuditFilter,
+        offset: usize,
+        limit: Option<usize>,
+    ) -> Result<AuditPage, StoreError> {
+        // Timestamps are RFC 3339 in UTC, so day bounds compare as text: a day's
+        // entries are at or after `yyyy-mm-dd` and before the next day's.
+        let from = filter.from.map(|d| d.to_string());
+        let before = match filter.to {
+            Some(to) => Some(
+                to.tomorrow()
+                    .map_err(|e| StoreError::Corrupt(format!("date out of range: {e}")))?
+                    .to_string(),
+            ),
+            None => None,
+        };
+        const WHERE: &str = "WHERE (?1 IS NULL OR child = ?1)
+               AND (?2 IS NULL OR actor = ?2 COLLATE NOCASE)
+               AND (?3 IS NULL OR at >= ?3)
+               AND (?4 IS NULL OR at < ?4)";
+        let conditions = params![filter.child, filter.actor, from, before];
+        let total: i64 = self.connection.query_row(
+            &format!("SELECT count(*) FROM audit_log {WHERE}"),
+            conditions,
+            |row| row.get(0),
+        )?;
+        // SQLite reads a negative LIMIT as no limit.
+        let limit = limit.map_or(-1, |l| l as i64);
+        let mut statement = self.connection.prepare(&format!(
+            "SELECT at, actor, action, child, detail FROM audit_log {WHERE}
+             ORDER BY id DESC LIMIT ?5 OFFSET ?6"
+        ))?;
+        let entries = statement
+            .query_map(
+                params![
+                    filter.child,
+                    filter.actor,
+                    from,
+                    before,
+                    limit,
+                    offset as i64
+                ],
+                |row| {
+                    Ok(AuditEntry {
+                        at: row.get(0)?,
+                        actor: row.get(1)?,
+                        action: row.get(2)?,
+                        child: row.get(3)?,
+                        detail: row.get(4)?,
+                    })
+                },
+            )?
+            .collect::<Result<_, _>>()?;
+        Ok(AuditPage {
+            entries,
+            total: total as usize,
+        })
+    }
+
     fn known_children(&self) -> Result<BTreeSet<String>, StoreError> {
         let mut statement = self.connection.prepare(
             "SELECT DISTINCT r.child FROM return_row r
@@ -586,6 +649,67 @@ mod tests {
                 .execute("UPDATE audit_log SET actor = 'x'", [])
                 .is_err()
         );
+    }
+
+    #[test]
+    fn the_audit_log_is_searched_by_child_actor_and_day_and_paged() {
+        let store = SqliteStore::in_memory().unwrap();
+        let at = |at: &str, actor: &str, child: Option<&str>| {
+            store
+                .connection
+                .execute(
+                    "INSERT INTO audit_log (at, actor, action, child, detail)
+                     VALUES (?1, ?2, 'view_child', ?3, '')",
+                    params![at, actor, child],
+                )
+                .unwrap();
+        };
+        at("2025-03-01T23:59:59Z", "worker", Some("C1"));
+        at("2025-03-02T00:00:00Z", "Manager", Some("C1"));
+        at("2025-03-02T12:00:00Z", "worker", Some("C2"));
+        at("2025-03-03T00:00:00Z", "worker", None);
+        let search = |filter: AuditFilter, offset, limit| {
+            store
+                .audit_search(&filter, offset, limit)
+                .unwrap()
+                .entries
+                .iter()
+                .map(|e| e.at[..19].to_string())
+                .collect::<Vec<_>>()
+        };
+        let day = |s: &str| s.parse::<permanence_domain::Date>().unwrap();
+        assert_eq!(search(AuditFilter::default(), 0, None).len(), 4);
+        // Newest first.
+        assert_eq!(
+            search(AuditFilter::default(), 0, Some(2)),
+            ["2025-03-03T00:00:00", "2025-03-02T12:00:00"]
+        );
+        assert_eq!(
+            search(AuditFilter::default(), 3, Some(2)),
+            ["2025-03-01T23:59:59"]
+        );
+        let c1 = AuditFilter {
+            child: Some("C1".into()),
+            ..AuditFilter::default()
+        };
+        assert_eq!(search(c1, 0, None).len(), 2);
+        let manager = AuditFilter {
+            actor: Some("manager".into()),
+            ..AuditFilter::default()
+        };
+        assert_eq!(search(manager, 0, None), ["2025-03-02T00:00:00"]);
+        // Both ends of the range are whole days, included.
+        let second = AuditFilter {
+            from: Some(day("2025-03-02")),
+            to: Some(day("2025-03-02")),
+            ..AuditFilter::default()
+        };
+        assert_eq!(
+            search(second.clone(), 0, None),
+            ["2025-03-02T12:00:00", "2025-03-02T00:00:00"]
+        );
+        let page = store.audit_search(&second, 1, Some(1)).unwrap();
+        assert_eq!((page.entries.len(), page.total), (1, 2));
     }
 
     fn plan(decided: &str, primary: &str, file: &str) -> RawRecord {

@@ -76,6 +76,11 @@ pub enum Permission {
     /// children's services, but not an administrator, who manages accounts and sees
     /// the audit log rather than case detail.
     ReadChildren,
+    /// Read and download the audit log (who viewed or changed which child's record):
+    /// administrators, who look after the system, and service managers and heads of
+    /// service, who answer for how their staff use records. Team managers, IROs and
+    /// the rest do not see other staff's use of records.
+    ViewAuditLog,
 }
 
 impl Role {
@@ -83,6 +88,10 @@ impl Role {
     pub fn can(self, permission: Permission) -> bool {
         match permission {
             Permission::ReadChildren => self != Role::Administrator,
+            Permission::ViewAuditLog => matches!(
+                self,
+                Role::Administrator | Role::ServiceManager | Role::HeadOfService
+            ),
         }
     }
 }
@@ -359,6 +368,13 @@ mod tests {
             assert_eq!(
                 role.can(Permission::ReadChildren),
                 *role != Role::Administrator
+            );
+            assert_eq!(
+                role.can(Permission::ViewAuditLog),
+                matches!(
+                    role,
+                    Role::Administrator | Role::ServiceManager | Role::HeadOfService
+                )
             );
         }
         assert_eq!(Role::from_code("root"), None);

@@ -405,6 +405,8 @@ async fn signed_out_requests_go_to_the_login_page() {
         "/children".to_string(),
         "/children.csv".to_string(),
         format!("/children/{}", app.child),
+        "/audit".to_string(),
+        "/audit.csv".to_string(),
     ] {
         let response = client.get(app.url(&path)).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}");
@@ -412,8 +414,9 @@ async fn signed_out_requests_go_to_the_login_page() {
     }
     let response = client.post(app.url("/logout")).send().await.unwrap();
     assert_eq!(location(&response), "/login");
-    // The login page and the stylesheet are open.
+    // The login page, the accessibility statement and the stylesheet are open.
     assert_eq!(app.get(&client, "/login").await.0, StatusCode::OK);
+    assert_eq!(app.get(&client, "/accessibility").await.0, StatusCode::OK);
     let response = client.get(app.url("/assets/app.css")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     assert!(
@@ -431,6 +434,10 @@ async fn every_route_is_checked_against_every_role() {
     for role in Role::ALL {
         let client = app.signed_in(*role).await;
         let reads_children = *role != Role::Administrator;
+        let views_audit = matches!(
+            role,
+            Role::Administrator | Role::ServiceManager | Role::HeadOfService
+        );
         let expected = |allowed: bool| {
             if allowed {
                 StatusCode::OK
@@ -446,6 +453,25 @@ async fn every_route_is_checked_against_every_role() {
                 assert!(!page.contains(&app.child), "a refusal shows no child");
             }
         }
+        for path in ["/audit", "/audit.csv"] {
+            let (status, page) = app.get(&client, path).await;
+            assert_eq!(status, expected(views_audit), "{role:?} {path}");
+            if !views_audit {
+                assert!(!page.contains("view_audit"), "a refusal shows no entry");
+            }
+        }
+        // The header links to the audit log only for the roles that may open it.
+        let (_, home) = app.get(&client, "/").await;
+        assert_eq!(
+            home.contains(r#"href="/audit""#),
+            views_audit,
+            "{role:?} navigation"
+        );
+        assert_eq!(
+            app.get(&client, "/accessibility").await.0,
+            StatusCode::OK,
+            "{role:?} /accessibility"
+        );
         // Signing out is open to every role (with the session's token).
         let (_, page) = app.get(&client, "/").await;
         let response = client
@@ -630,4 +656,209 @@ async fn every_response_carries_the_security_headers() {
         assert_eq!(headers["x-frame-options"], "DENY");
         assert_eq!(headers["referrer-policy"], "no-referrer");
     }
+}
+
+/// The children named in an audit CSV's rows, in order.
+fn csv_children(csv: &str) -> Vec<String> {
+    csv.lines()
+        .skip(1)
+        .map(|line| line.split(',').nth(3).unwrap_or_default().to_string())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_audit_log_filters_pages_downloads_and_audits_its_own_use() {
+    let app = TestApp::start().await;
+    // Views to find: 55 of one child by the IRO, and one of another by a worker.
+    let iro = app.signed_in(Role::Iro).await;
+    for _ in 0..55 {
+        app.get(&iro, &format!("/children/{}", app.child)).await;
+    }
+    let other = Borough::load(&app.store(), &Policy::default(), today())
+        .unwrap()
+        .rows
+        .iter()
+        .map(|r| r.child.clone())
+        .find(|c| *c != app.child)
+        .unwrap();
+    let worker = app.signed_in(Role::SocialWorker).await;
+    app.get(&worker, &format!("/children/{other}")).await;
+    let before = app.store().audit_log(None).unwrap().len();
+
+    let client = app.signed_in(Role::HeadOfService).await;
+    let (status, page) = app.get(&client, "/audit").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(page.matches("<h1").count(), 1);
+    assert!(page.contains(&format!("Showing 1 to 50 of {before} entries")));
+    assert!(page.contains(r#"rel="next""#));
+    // Newest first: the worker's view comes before the IRO's.
+    let worker_at = page.find(&format!(">{other}</a>")).unwrap();
+    let iro_at = page.find(&format!(">{}</a>", app.child)).unwrap();
+    assert!(worker_at < iro_at);
+    let (_, second) = app.get(&client, "/audit?page=2").await;
+    assert!(second.contains("Showing 51 to"));
+
+    // By child: the 55 views (and the import's entry), over two pages; the CSV holds
+    // exactly those.
+    let about_child = app.store().audit_log(Some(&app.child)).unwrap().len();
+    assert!(about_child > 55);
+    let query = format!("child={}", app.child);
+    let (_, page) = app.get(&client, &format!("/audit?{query}")).await;
+    assert!(page.contains(&format!("Showing 1 to 50 of {about_child} entries")));
+    assert!(page.contains(&format!(r#"href="/audit.csv?{query}""#)));
+    let response = client
+        .get(app.url(&format!("/audit.csv?{query}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    let csv = response.text().await.unwrap();
+    assert_eq!(
+        csv.lines().next(),
+        Some("When (UTC),Who,Action,Child,Detail")
+    );
+    assert_eq!(csv_children(&csv), vec![app.child.clone(); about_child]);
+
+    // By actor (any case) and by days, in either form.
+    let today = today();
+    let dmy = permanence_domain::date::format_dmy(today);
+    let (_, page) = app
+        .get(
+            &client,
+            &format!("/audit?actor=SOCIAL_WORKER&from={today}&to={dmy}"),
+        )
+        .await;
+    assert!(page.contains("Showing 1 to 1 of 1 entries"), "{page}");
+    assert!(page.contains(&other));
+    let csv = client
+        .get(app.url("/audit.csv?actor=social_worker"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(csv_children(&csv), vec![other.clone()]);
+    // Nothing before yesterday's end.
+    let yesterday = today.yesterday().unwrap();
+    let (_, page) = app.get(&client, &format!("/audit?to={yesterday}")).await;
+    assert!(page.contains("No entries match."));
+
+    // A bad date: the error summary, linked to the field, with what was typed kept.
+    let (status, page) = app
+        .get(&client, "/audit?child=C9&from=31%2F02%2F2025&to=soon")
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("There is a problem"));
+    assert!(page.contains("<title>Error: Audit log"));
+    assert!(page.contains(r##"<a href="#from">The from date must be a real date"##));
+    assert!(page.contains(r##"<a href="#to">The to date must be a real date"##));
+    assert!(page.contains(r#"id="from-error""#));
+    assert!(page.contains(r#"value="31/02/2025""#) && page.contains(r#"value="soon""#));
+    assert!(page.contains(r#"value="C9""#));
+    let (_, page) = app
+        .get(&client, "/audit?from=2025-03-02&to=01/03/2025")
+        .await;
+    assert!(page.contains("The to date must be the same as or after the from date"));
+    let response = client
+        .get(app.url("/audit.csv?from=nonsense"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Its own use is audited, with no child.
+    let log = app.store().audit_log(None).unwrap();
+    let mine: Vec<_> = log
+        .iter()
+        .filter(|e| e.actor == "head_of_service")
+        .collect();
+    assert!(mine.iter().all(|e| e.child.is_none()));
+    assert_eq!(mine.iter().filter(|e| e.action == "view_audit").count(), 5);
+    assert_eq!(
+        mine.iter().filter(|e| e.action == "export_audit").count(),
+        2
+    );
+
+    // Nothing in the application changes it.
+    for method in [
+        reqwest::Method::POST,
+        reqwest::Method::PUT,
+        reqwest::Method::DELETE,
+        reqwest::Method::PATCH,
+    ] {
+        for path in ["/audit", "/audit.csv"] {
+            let response = client
+                .request(method.clone(), app.url(path))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                response.status(),
+                StatusCode::METHOD_NOT_ALLOWED,
+                "{method} {path}"
+            );
+        }
+    }
+    assert_eq!(app.store().audit_log(None).unwrap().len(), log.len());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_administrator_sees_the_audit_log_without_links_to_records() {
+    let app = TestApp::start().await;
+    let iro = app.signed_in(Role::Iro).await;
+    app.get(&iro, &format!("/children/{}", app.child)).await;
+    let client = app.signed_in(Role::Administrator).await;
+    let (status, page) = app.get(&client, "/audit").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(&app.child));
+    assert!(!page.contains(&format!(r#"href="/children/{}""#, app.child)));
+    // A service manager, who reads records, gets the link.
+    let client = app.signed_in(Role::ServiceManager).await;
+    let (_, page) = app.get(&client, "/audit").await;
+    assert!(page.contains(&format!(r#"href="/children/{}""#, app.child)));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_accessibility_statement_is_open_and_linked_from_every_page() {
+    let app = TestApp::start().await;
+    let client = TestApp::client();
+    let (status, page) = app.get(&client, "/accessibility").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(page.matches("<h1").count(), 1);
+    for text in [
+        "WCAG",
+        "2.2",
+        "contact your system administrator",
+        "Equality and Human Rights Commission",
+        "Equality Advisory and Support Service",
+        "have not been done yet",
+        "Reflow",
+    ] {
+        assert!(page.contains(text), "{text}");
+    }
+    let link = r#"href="/accessibility""#;
+    for path in ["/login", "/no/such/page", "/accessibility"] {
+        assert!(app.get(&client, path).await.1.contains(link), "{path}");
+    }
+    let client = app.signed_in(Role::SocialWorker).await;
+    for path in [
+        "/".to_string(),
+        "/children".to_string(),
+        format!("/children/{}", app.child),
+        "/audit".to_string(),
+        "/accessibility".to_string(),
+    ] {
+        let (_, page) = app.get(&client, &path).await;
+        assert!(page.contains(link), "{path}");
+    }
+    // Signed in, the statement keeps the header's navigation.
+    let (_, page) = app.get(&client, "/accessibility").await;
+    assert!(page.contains("Sign out"));
 }

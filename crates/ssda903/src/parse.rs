@@ -117,7 +117,13 @@ impl Cells<'_> {
         self.ok = false;
     }
 
-    fn required<T>(&mut self, column: &'static str, value: Option<T>) -> Option<T> {
+    /// Reads a column that must have a value: blank is a problem of its own.
+    fn required<T>(
+        &mut self,
+        column: &'static str,
+        read: impl FnOnce(&mut Self, &'static str) -> Option<T>,
+    ) -> Option<T> {
+        let value = read(self, column);
         if value.is_none() && self.raw(column).is_empty() {
             self.problem(column, "is blank but a value is required".to_string());
         }
@@ -266,12 +272,9 @@ pub fn parse_return(raw: &RawReturn, not_after: Option<Date>) -> Result<ParsedRe
             }
             match table.table {
                 Table::Header => {
-                    let sex = cells.code("SEX");
-                    let sex = cells.required("SEX", sex);
-                    let dob = cells.date("DOB");
-                    let dob = cells.required("DOB", dob);
-                    let ethnic = cells.code("ETHNIC");
-                    let ethnic = cells.required("ETHNIC", ethnic);
+                    let sex = cells.required("SEX", Cells::code);
+                    let dob = cells.required("DOB", Cells::date);
+                    let ethnic = cells.required("ETHNIC", Cells::code);
                     let upn = cells.text("UPN");
                     let mother = cells.flag("MOTHER");
                     let mc_dob = cells.date("MC_DOB");
@@ -288,16 +291,11 @@ pub fn parse_return(raw: &RawReturn, not_after: Option<Date>) -> Result<ParsedRe
                     );
                 }
                 Table::Episodes => {
-                    let decom = cells.date("DECOM");
-                    let decom = cells.required("DECOM", decom);
-                    let rne = cells.code("RNE");
-                    let rne = cells.required("RNE", rne);
-                    let ls = cells.code("LS");
-                    let ls = cells.required("LS", ls);
-                    let cin = cells.code("CIN");
-                    let cin = cells.required("CIN", cin);
-                    let place = cells.code("PLACE");
-                    let place = cells.required("PLACE", place);
+                    let decom = cells.required("DECOM", Cells::date);
+                    let rne = cells.required("RNE", Cells::code);
+                    let ls = cells.required("LS", Cells::code);
+                    let cin = cells.required("CIN", Cells::code);
+                    let place = cells.required("PLACE", Cells::code);
                     let place_provider = cells.code("PLACE_PROVIDER");
                     let dec = cells.date("DEC");
                     let rec = cells.code("REC");
@@ -363,8 +361,7 @@ pub fn parse_return(raw: &RawReturn, not_after: Option<Date>) -> Result<ParsedRe
                     );
                 }
                 Table::Reviews => {
-                    let review = cells.date("REVIEW");
-                    let review = cells.required("REVIEW", review);
+                    let review = cells.required("REVIEW", Cells::date);
                     let review_code = cells.code("REVIEW_CODE");
                     push!(
                         reviews,
@@ -375,8 +372,7 @@ pub fn parse_return(raw: &RawReturn, not_after: Option<Date>) -> Result<ParsedRe
                     );
                 }
                 Table::Uasc => {
-                    let duc = cells.date("DUC");
-                    let duc = cells.required("DUC", duc);
+                    let duc = cells.required("DUC", Cells::date);
                     push!(uasc, duc);
                 }
                 Table::Oc2 => {
@@ -417,8 +413,7 @@ pub fn parse_return(raw: &RawReturn, not_after: Option<Date>) -> Result<ParsedRe
                     push!(ad1, Some(value));
                 }
                 Table::PlacedAdoption => {
-                    let date_placed = cells.date("DATE_PLACED");
-                    let date_placed = cells.required("DATE_PLACED", date_placed);
+                    let date_placed = cells.required("DATE_PLACED", Cells::date);
                     let date_placed_ceased = cells.date("DATE_PLACED_CEASED");
                     let reason_placed_ceased = cells.code("REASON_PLACED_CEASED");
                     push!(
@@ -451,10 +446,8 @@ pub fn parse_return(raw: &RawReturn, not_after: Option<Date>) -> Result<ParsedRe
                     );
                 }
                 Table::Missing => {
-                    let missing = cells.code("MISSING");
-                    let missing = cells.required("MISSING", missing);
-                    let mis_start = cells.date("MIS_START");
-                    let mis_start = cells.required("MIS_START", mis_start);
+                    let missing = cells.required("MISSING", Cells::code);
+                    let mis_start = cells.required("MIS_START", Cells::date);
                     let mis_end = cells.date("MIS_END");
                     push!(
                         missing,
@@ -466,10 +459,8 @@ pub fn parse_return(raw: &RawReturn, not_after: Option<Date>) -> Result<ParsedRe
                     );
                 }
                 Table::SwEpisodes => {
-                    let sw_id = cells.text("SW_ID");
-                    let sw_id = cells.required("SW_ID", sw_id);
-                    let sw_decom = cells.date("SW_DECOM");
-                    let sw_decom = cells.required("SW_DECOM", sw_decom);
+                    let sw_id = cells.required("SW_ID", Cells::text);
+                    let sw_decom = cells.required("SW_DECOM", Cells::date);
                     let sw_dec = cells.date("SW_DEC");
                     let sw_reason = cells.code("SW_REASON");
                     push!(
@@ -483,8 +474,7 @@ pub fn parse_return(raw: &RawReturn, not_after: Option<Date>) -> Result<ParsedRe
                     );
                 }
                 Table::DoLo => {
-                    let dolo_start = cells.date("DOLO_START");
-                    let dolo_start = cells.required("DOLO_START", dolo_start);
+                    let dolo_start = cells.required("DOLO_START", Cells::date);
                     let dolo_end = cells.date("DOLO_END");
                     push!(
                         dolo,

@@ -332,62 +332,7 @@ fn read_table(
     problems: &mut Problems,
 ) -> Option<RawTable> {
     let problems_before = problems.len();
-    let mut bytes = bytes;
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        normalisation.byte_order_marks += 1;
-        bytes = rest;
-    }
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        problems.push(Problem::file(
-            name,
-            "the file is empty: expected a header row of 903 column names and data rows",
-        ));
-        return None;
-    }
-    if bytes.windows(2).any(|w| w == b"\r\n") {
-        normalisation.windows_line_endings += 1;
-    }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(bytes);
-    let mut records = reader.byte_records();
-    let header = match records.next() {
-        Some(Ok(header)) => header,
-        Some(Err(error)) => {
-            problems.push(Problem::file(
-                name,
-                format!("the header row cannot be read as CSV: {error}"),
-            ));
-            return None;
-        }
-        None => {
-            problems.push(Problem::file(
-                name,
-                "the file is empty: expected a header row of 903 column names",
-            ));
-            return None;
-        }
-    };
-    let mut columns = Vec::with_capacity(header.len());
-    for (index, field) in header.iter().enumerate() {
-        let text = match std::str::from_utf8(field) {
-            Ok(text) => text,
-            Err(_) => {
-                problems.push(Problem::line(
-                    name,
-                    1,
-                    format!("column {} of the header row is not UTF-8 text", index + 1),
-                ));
-                return None;
-            }
-        };
-        let trimmed = text.trim();
-        if trimmed != trimmed.to_ascii_uppercase() {
-            normalisation.lower_case_codes += 1;
-        }
-        columns.push(trimmed.to_ascii_uppercase());
-    }
+    let (columns, records) = open_csv(name, bytes, "903 column names", normalisation, problems)?;
     let table = match Table::recognise(&columns) {
         Recognition::Exact(table) => table,
         Recognition::Near {
@@ -395,28 +340,13 @@ fn read_table(
             missing,
             extra,
         } => {
-            let mut parts = Vec::new();
-            if !missing.is_empty() {
-                parts.push(format!(
-                    "missing column{} {}",
-                    plural(missing.len()),
-                    missing.join(", ")
-                ));
-            }
-            if !extra.is_empty() {
-                parts.push(format!(
-                    "unexpected column{} {}",
-                    plural(extra.len()),
-                    extra.join(", ")
-                ));
-            }
             problems.push(Problem::line(
                 name,
                 1,
                 format!(
                     "looks like the {} table but has {}; expected exactly: {}",
                     table.name(),
-                    parts.join(" and "),
+                    column_mismatch(&missing, &extra),
                     table.columns().join(", ")
                 ),
             ));
@@ -568,6 +498,93 @@ fn read_table(
         file: name.to_string(),
         rows,
     })
+}
+
+/// Opens a CSV file's bytes, the one way every reader here does: strips a UTF-8
+/// byte-order mark, notes Windows line endings, and reads the header row into trimmed,
+/// upper-cased column names. Returns the names and the data rows still to read, or
+/// records why the file cannot be read (`expected` says what the header should name).
+pub fn open_csv<'a>(
+    name: &str,
+    bytes: &'a [u8],
+    expected: &str,
+    normalisation: &mut Normalisation,
+    problems: &mut Problems,
+) -> Option<(Vec<String>, csv::ByteRecordsIntoIter<&'a [u8]>)> {
+    let mut bytes = bytes;
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        normalisation.byte_order_marks += 1;
+        bytes = rest;
+    }
+    let empty =
+        || format!("the file is empty: expected a header row of {expected}, then data rows");
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        problems.push(Problem::file(name, empty()));
+        return None;
+    }
+    if bytes.windows(2).any(|w| w == b"\r\n") {
+        normalisation.windows_line_endings += 1;
+    }
+    let mut records = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes)
+        .into_byte_records();
+    let header = match records.next() {
+        Some(Ok(header)) => header,
+        Some(Err(error)) => {
+            problems.push(Problem::file(
+                name,
+                format!("the header row cannot be read as CSV: {error}"),
+            ));
+            return None;
+        }
+        None => {
+            problems.push(Problem::file(name, empty()));
+            return None;
+        }
+    };
+    let mut columns = Vec::with_capacity(header.len());
+    for (index, field) in header.iter().enumerate() {
+        let Ok(text) = std::str::from_utf8(field) else {
+            problems.push(Problem::line(
+                name,
+                1,
+                format!(
+                    "column {} of the header row is not UTF-8 text; save the file as UTF-8",
+                    index + 1
+                ),
+            ));
+            return None;
+        };
+        let trimmed = text.trim();
+        if trimmed != trimmed.to_ascii_uppercase() {
+            normalisation.lower_case_codes += 1;
+        }
+        columns.push(trimmed.to_ascii_uppercase());
+    }
+    Some((columns, records))
+}
+
+/// "missing column A and unexpected columns B, C": how a header row differs from the
+/// columns of the table or template it most resembles.
+pub fn column_mismatch(missing: &[String], extra: &[String]) -> String {
+    let mut parts = Vec::new();
+    if !missing.is_empty() {
+        parts.push(format!(
+            "missing column{} {}",
+            plural(missing.len()),
+            missing.join(", ")
+        ));
+    }
+    if !extra.is_empty() {
+        parts.push(format!(
+            "unexpected column{} {}",
+            plural(extra.len()),
+            extra.join(", ")
+        ));
+    }
+    parts.join(" and ")
 }
 
 /// Rows that repeat an earlier row exactly, each pointed at the first occurrence.

@@ -15,7 +15,9 @@ use std::path::PathBuf;
 
 use permanence_domain::Date;
 use permanence_domain::date::{DateError, format_dmy, parse_dmy};
-use permanence_ssda903::read::{FIELD_SEPARATOR, Normalisation, collect_files};
+use permanence_ssda903::read::{
+    FIELD_SEPARATOR, Normalisation, collect_files, column_mismatch, open_csv,
+};
 use permanence_ssda903::tables::Recognition as Recognition903;
 use permanence_ssda903::{Problem, Problems};
 
@@ -417,63 +419,15 @@ fn read_file(
     problems: &mut Problems,
     refused: &mut Vec<Refusal>,
 ) -> (Option<Kind>, Option<Vec<RawRecord>>) {
-    let mut bytes = bytes;
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        normalisation.byte_order_marks += 1;
-        bytes = rest;
-    }
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        problems.push(Problem::file(
-            name,
-            "the file is empty: expected a header row naming the columns of one tracker \
-             template (see docs/tracker-templates.md), then data rows",
-        ));
+    let Some((columns, rows)) = open_csv(
+        name,
+        bytes,
+        "the columns of one tracker template (see docs/tracker-templates.md)",
+        normalisation,
+        problems,
+    ) else {
         return (None, None);
-    }
-    if bytes.windows(2).any(|w| w == b"\r\n") {
-        normalisation.windows_line_endings += 1;
-    }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(bytes);
-    let mut rows = reader.byte_records();
-    let header = match rows.next() {
-        Some(Ok(header)) => header,
-        Some(Err(error)) => {
-            problems.push(Problem::file(
-                name,
-                format!("the header row cannot be read as CSV: {error}"),
-            ));
-            return (None, None);
-        }
-        None => {
-            problems.push(Problem::file(
-                name,
-                "the file is empty: expected a header row naming the columns of one tracker template",
-            ));
-            return (None, None);
-        }
     };
-    let mut columns = Vec::with_capacity(header.len());
-    for (index, field) in header.iter().enumerate() {
-        let Ok(text) = std::str::from_utf8(field) else {
-            problems.push(Problem::line(
-                name,
-                1,
-                format!(
-                    "column {} of the header row is not UTF-8 text; save the file as UTF-8",
-                    index + 1
-                ),
-            ));
-            return (None, None);
-        };
-        let trimmed = text.trim();
-        if trimmed != trimmed.to_ascii_uppercase() {
-            normalisation.lower_case_codes += 1;
-        }
-        columns.push(trimmed.to_ascii_uppercase());
-    }
     let kind = match recognise(&columns) {
         Recognition::Exact(kind) => kind,
         Recognition::Near {
@@ -481,28 +435,13 @@ fn read_file(
             missing,
             extra,
         } => {
-            let mut parts = Vec::new();
-            if !missing.is_empty() {
-                parts.push(format!(
-                    "missing column{} {}",
-                    plural(missing.len()),
-                    missing.join(", ")
-                ));
-            }
-            if !extra.is_empty() {
-                parts.push(format!(
-                    "unexpected column{} {}",
-                    plural(extra.len()),
-                    extra.join(", ")
-                ));
-            }
             problems.push(Problem::line(
                 name,
                 1,
                 format!(
                     "looks like the {} template but has {}; expected exactly: {}",
                     kind.name(),
-                    parts.join(" and "),
+                    column_mismatch(&missing, &extra),
                     kind.template().column_names().join(", ")
                 ),
             ));

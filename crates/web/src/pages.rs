@@ -84,6 +84,20 @@ pub(crate) struct FieldError {
     pub(crate) message: String,
 }
 
+/// A page with a form: its templates ask for the message beside each field.
+trait FormErrors {
+    /// The form's problems, in the order the error summary lists them.
+    fn errors(&self) -> &[FieldError];
+
+    /// The message for one field, if it has a problem.
+    fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors()
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+}
+
 fn render(template: &impl Template) -> Result<Response, AppError> {
     Ok(Html(template.render()?).into_response())
 }
@@ -99,12 +113,9 @@ struct LoginPage {
     csrf_token: String,
 }
 
-impl LoginPage {
-    fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|e| e.field == field)
-            .map(|e| e.message.as_str())
+impl FormErrors for LoginPage {
+    fn errors(&self) -> &[FieldError] {
+        &self.errors
     }
 }
 
@@ -614,16 +625,20 @@ async fn children_csv(
         Ok(())
     };
     write(&mut writer).map_err(|e| AppError::Internal(e.into()))?;
-    let body = writer
-        .into_inner()
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
-    let file = format!("children-{}.csv", borough.as_of);
     state.store().audit(
         &user.user.username,
         "export_children",
         None,
         &format!("web: children list as CSV ({})", query.with_page(1)),
     )?;
+    csv_attachment(&format!("children-{}.csv", borough.as_of), writer)
+}
+
+/// A finished CSV as a download named `file`.
+fn csv_attachment(file: &str, writer: csv::Writer<Vec<u8>>) -> Result<Response, AppError> {
+    let body = writer
+        .into_inner()
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
@@ -911,12 +926,9 @@ struct AuditLogPage {
     csv: String,
 }
 
-impl AuditLogPage {
-    fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|e| e.field == field)
-            .map(|e| e.message.as_str())
+impl FormErrors for AuditLogPage {
+    fn errors(&self) -> &[FieldError] {
+        &self.errors
     }
 }
 
@@ -1035,9 +1047,6 @@ async fn audit_csv(
         Ok(())
     };
     write(&mut writer).map_err(|e| AppError::Internal(e.into()))?;
-    let body = writer
-        .into_inner()
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
     state.store().audit(
         &user.user.username,
         "export_audit",
@@ -1048,17 +1057,7 @@ async fn audit_csv(
         "audit-log-{}.csv",
         jiff::Timestamp::now().strftime("%Y-%m-%d")
     );
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    csv_attachment(&file, writer)
 }
 
 // ---------------------------------------------------------------- accessibility

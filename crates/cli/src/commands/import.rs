@@ -24,14 +24,7 @@ enum Change {
 
 pub(crate) fn run(db: &Path, args: &ImportArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let started = Instant::now();
-    eprintln!(
-        "Reading {} ...",
-        args.paths
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
+    eprintln!("Reading {} ...", super::paths_text(&args.paths, ", "));
     let (paths, tracker_folders, not_csv) = leave_out_tracker_folders(&args.paths);
     let read: ReadOutcome = read_paths(&paths, args.year)
         .map_err(|problems| anyhow::anyhow!("nothing was imported.\n{problems}"))?;
@@ -125,12 +118,7 @@ pub(crate) fn run(db: &Path, args: &ImportArgs, out: &mut dyn Write) -> anyhow::
     );
     let mut store = SqliteStore::open(db)
         .with_context(|| format!("cannot create the database {}", db.display()))?;
-    let source = args
-        .paths
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let source = super::paths_text(&args.paths, " ");
     let summary = format!("{} table(s) for {years} year(s)", to_write.len());
     let actor = super::actor();
     store.save_import(&NewImport {

@@ -100,3 +100,12 @@ pub(crate) fn actor() -> String {
         .map(|user| format!("{user} (command line)"))
         .unwrap_or_else(|_| "command line".to_string())
 }
+
+/// The paths a user gave, as text for messages and the import log.
+pub(crate) fn paths_text(paths: &[std::path::PathBuf], separator: &str) -> String {
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(separator)
+}

@@ -48,11 +48,7 @@ pub(crate) fn import(
 ) -> anyhow::Result<()> {
     eprintln!(
         "Reading tracker records from {} ...",
-        args.paths
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
+        super::paths_text(&args.paths, ", ")
     );
     let checked = check(db, &args.paths)?;
     writeln!(out, "{}", summary_table(&checked))?;
@@ -113,12 +109,7 @@ pub(crate) fn import(
         .collect();
     let mut store = SqliteStore::open(db)
         .with_context(|| format!("cannot create the database {}", db.display()))?;
-    let source = args
-        .paths
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let source = super::paths_text(&args.paths, " ");
     let summary = format!("{new} new tracker record(s), {corrections} correction(s)");
     store.save_tracker_import(&NewTrackerImport {
         recorded_by: &actor(),

@@ -121,6 +121,14 @@ impl AppState {
         if let Some(current) = self.inner.borough.get_if(today) {
             return Ok(current);
         }
+        self.refresh().await
+    }
+
+    /// Loads and evaluates the borough again on today's date and puts it in place: at a
+    /// change of date, and after every change to a record (so pages and alerts show the
+    /// change at once).
+    pub(crate) async fn refresh(&self) -> Result<Arc<borough::Borough>, AppError> {
+        let today = borough::today();
         let state = self.clone();
         let rebuilt = tokio::task::spawn_blocking(move || {
             // A separate connection, so that requests are not held up meanwhile.

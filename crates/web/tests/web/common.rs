@@ -1,0 +1,204 @@
+//! What every web test shares: a small synthetic borough imported as the command line
+//! imports it, the real server on a random port over it, and signed-in clients.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub use permanence_domain::{CollectionYear, Date};
+pub use permanence_rules::Policy;
+pub use permanence_store::{Accounts, NewImport, NewTrackerImport, SqliteStore, Store};
+use permanence_synth::SynthConfig;
+pub use permanence_web::auth::{Role, hash_password};
+pub use permanence_web::borough::{Borough, today};
+pub use permanence_web::{AppState, Settings};
+pub use reqwest::StatusCode;
+use reqwest::redirect::Policy as RedirectPolicy;
+
+pub const PASSWORD: &str = "a long test password";
+
+/// The running server, its database and the borough it serves.
+pub struct TestApp {
+    pub address: String,
+    pub db: PathBuf,
+    /// The staff id linked to the social worker's account (owns findings).
+    pub worker_staff_id: String,
+    /// A child with findings, to open.
+    pub child: String,
+    _dir: tempfile::TempDir,
+}
+
+/// Writes a small synthetic borough and imports it through the libraries the command
+/// line's imports use: the 903 returns (leaving out the tracker folder), then the
+/// tracker records, checked against them.
+pub fn import_borough(dir: &Path, as_of: Date) -> PathBuf {
+    let last_year = CollectionYear::containing(as_of);
+    let config = SynthConfig {
+        children: 80,
+        seed: 11,
+        first_year: CollectionYear(last_year.0 - 2),
+        last_year,
+    };
+    let returns = dir.join("903");
+    permanence_synth::write_borough_as_at(&config, as_of, &returns).unwrap();
+    let years: Vec<PathBuf> = std::fs::read_dir(&returns)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.is_dir() && !path.ends_with("tracker"))
+        .collect();
+    let read = permanence_ssda903::read::read_paths(&years, None).unwrap();
+    permanence_ssda903::build_records(&read.returns, Some(as_of)).unwrap();
+    let db = dir.join("permanence.db");
+    let mut store = SqliteStore::open(&db).unwrap();
+    store
+        .save_import(&NewImport {
+            kind: "903",
+            imported_by: "test",
+            source: "synthetic",
+            summary: "test borough",
+            tables: read
+                .returns
+                .iter()
+                .flat_map(|r| r.tables.iter().map(move |t| (r.year, t)))
+                .collect(),
+        })
+        .unwrap();
+    let children = store.known_children().unwrap();
+    let (tracker, _changes) =
+        permanence_tracker::check_paths(&[returns.join("tracker")], Some(as_of), &[], &children)
+            .unwrap();
+    store
+        .save_tracker_import(&NewTrackerImport {
+            recorded_by: "test",
+            source: "synthetic",
+            summary: "test borough",
+            records: tracker.records.iter().map(|r| (r, "synthetic")).collect(),
+        })
+        .unwrap();
+    db
+}
+
+impl TestApp {
+    pub async fn start() -> TestApp {
+        Self::start_with(Settings {
+            secure_cookies: false,
+            ..Settings::default()
+        })
+        .await
+    }
+
+    pub async fn start_with(settings: Settings) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let as_of = today();
+        let db = import_borough(dir.path(), as_of);
+        let mut store = SqliteStore::open(&db).unwrap();
+        // The person who owns the most findings is the social worker's staff id.
+        let borough = Borough::load(&store, &Policy::default(), as_of).unwrap();
+        let mut owners: BTreeMap<&str, usize> = BTreeMap::new();
+        for finding in &borough.findings {
+            if let Some(owner) = &finding.owner {
+                *owners.entry(owner).or_default() += 1;
+            }
+        }
+        let worker_staff_id = owners
+            .iter()
+            .max_by_key(|(_, count)| **count)
+            .map(|(id, _)| id.to_string())
+            .expect("the synthetic borough has owned findings");
+        let child = borough.findings[0].child.clone();
+        let hash = hash_password(PASSWORD).unwrap();
+        for role in Role::ALL {
+            store
+                .add_user(&permanence_store::NewUser {
+                    username: role.code(),
+                    display_name: &format!("Test {}", role.label()),
+                    role: role.code(),
+                    staff_id: (*role == Role::SocialWorker).then_some(worker_staff_id.as_str()),
+                    password_hash: &hash,
+                })
+                .unwrap();
+        }
+        drop(store);
+        let state = AppState::open(db.clone(), Policy::default(), settings).unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(permanence_web::serve(listener, state));
+        TestApp {
+            address,
+            db,
+            worker_staff_id,
+            child,
+            _dir: dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub fn client() -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(RedirectPolicy::none())
+            .build()
+            .unwrap()
+    }
+
+    /// Opens the login page and returns its CSRF token.
+    pub async fn login_token(&self, client: &reqwest::Client) -> String {
+        let page = client
+            .get(self.url("/login"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        hidden_token(&page)
+    }
+
+    pub async fn try_login(
+        &self,
+        client: &reqwest::Client,
+        username: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        let token = self.login_token(client).await;
+        client
+            .post(self.url("/login"))
+            .form(&[
+                ("username", username),
+                ("password", password),
+                ("csrf_token", &token),
+            ])
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A client signed in as the account of this role.
+    pub async fn signed_in(&self, role: Role) -> reqwest::Client {
+        let client = Self::client();
+        let response = self.try_login(&client, role.code(), PASSWORD).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{role:?}");
+        client
+    }
+
+    pub async fn get(&self, client: &reqwest::Client, path: &str) -> (StatusCode, String) {
+        let response = client.get(self.url(path)).send().await.unwrap();
+        (response.status(), response.text().await.unwrap())
+    }
+
+    pub fn store(&self) -> SqliteStore {
+        SqliteStore::open(&self.db).unwrap()
+    }
+}
+
+pub fn hidden_token(page: &str) -> String {
+    let marker = r#"name="csrf_token" value=""#;
+    let start = page.find(marker).expect("the page has a CSRF token") + marker.len();
+    page[start..start + 64].to_string()
+}
+
+pub fn location(response: &reqwest::Response) -> &str {
+    response.headers()["location"].to_str().unwrap()
+}

@@ -1,0 +1,7 @@
+//! The web application end to end: the real server on a random port, over a fresh
+//! database holding a small synthetic borough imported as the command line imports it,
+//! driven over HTTP with cookies. One test binary; a module per area.
+
+mod common;
+
+mod basics;

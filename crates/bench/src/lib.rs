@@ -1,6 +1,12 @@
-//! Shared set-up for the benchmarks: synthetic boroughs at the sizes the issues name.
+//! Shared set-up for the benchmarks: synthetic boroughs at the sizes the issues name,
+//! in memory for the engine's benchmarks and imported into a database for the web
+//! application's load benchmark (the `load` binary).
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, anyhow};
+use permanence_store::{NewImport, NewTrackerImport, SqliteStore, Store};
 
 use permanence_domain::record::ChildId;
 use permanence_domain::tracker::{ChildTracker, Organisation};
@@ -48,4 +54,47 @@ pub fn borough(config: &SynthConfig) -> Borough {
         organisation,
         trackers,
     }
+}
+
+/// Writes a synthetic borough's 903 returns and tracker records as at `as_of` into
+/// `dir`, and imports them into a new database `dir/permanence.db` as the command line's
+/// imports do: the 903 returns (leaving out the tracker folder), then the tracker's
+/// records, checked against them. Returns the database's path.
+pub fn import_borough(config: &SynthConfig, as_of: Date, dir: &Path) -> anyhow::Result<PathBuf> {
+    let returns = dir.join("903");
+    permanence_synth::write_borough_as_at(config, as_of, &returns)
+        .context("cannot write the synthetic borough")?;
+    let mut years = Vec::new();
+    for entry in std::fs::read_dir(&returns)? {
+        let path = entry?.path();
+        if path.is_dir() && !path.ends_with("tracker") {
+            years.push(path);
+        }
+    }
+    let read = permanence_ssda903::read::read_paths(&years, None).map_err(|p| anyhow!("{p}"))?;
+    permanence_ssda903::build_records(&read.returns, Some(as_of)).map_err(|p| anyhow!("{p}"))?;
+    let db = dir.join("permanence.db");
+    let mut store = SqliteStore::open(&db)?;
+    store.save_import(&NewImport {
+        kind: "903",
+        imported_by: "bench",
+        source: "synthetic",
+        summary: "load benchmark borough",
+        tables: read
+            .returns
+            .iter()
+            .flat_map(|r| r.tables.iter().map(move |t| (r.year, t)))
+            .collect(),
+    })?;
+    let children = store.known_children()?;
+    let (tracker, _changes) =
+        permanence_tracker::check_paths(&[returns.join("tracker")], Some(as_of), &[], &children)
+            .map_err(|p| anyhow!("{p}"))?;
+    store.save_tracker_import(&NewTrackerImport {
+        recorded_by: "bench",
+        source: "synthetic",
+        summary: "load benchmark borough",
+        records: tracker.records.iter().map(|r| (r, "synthetic")).collect(),
+    })?;
+    Ok(db)
 }

@@ -38,7 +38,8 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build a synthetic borough (2,000 fictional children, six years of history) into a
-    /// fresh demo database and print a summary of it.
+    /// fresh demo database, print a summary of it and a demo login per role, and serve
+    /// the web application on it.
     Demo(DemoArgs),
     /// Load data into the database: the 903 return's CSV files, or the tracker's own
     /// records (plans, meetings, decisions, ...) from their CSV templates.
@@ -56,6 +57,11 @@ pub enum Command {
     /// homes, placement moves, unlawful placements, care leavers, adoption timescales)
     /// and list what is overdue or due soon, most overdue first.
     Alerts(AlertsArgs),
+    /// Evaluate every child today and record the alerts: open new ones, escalate them up
+    /// the management line on the policy's timetable, close those whose rule no longer
+    /// fires, keeping each alert's trail. The server does this at start-up, each day and
+    /// after every change; this is for councils that prefer to run it from cron.
+    Evaluate,
     /// Show or create the council's policy file.
     #[command(subcommand)]
     Policy(PolicyCommand),
@@ -330,6 +336,14 @@ pub struct DemoArgs {
     /// The random seed.
     #[arg(long, default_value_t = 2022)]
     pub seed: u64,
+
+    /// The address and port to serve the web application on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+
+    /// Build the demo and stop, without serving it.
+    #[arg(long)]
+    pub no_serve: bool,
 }
 
 /// Parses a date given as yyyy-mm-dd or dd/mm/yyyy.

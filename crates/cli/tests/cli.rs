@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 // Submodules live in tests/cli/, which Cargo does not build as test binaries of their own.
+#[path = "cli/demo.rs"]
+mod demo;
 #[path = "cli/tracker.rs"]
 mod tracker;
 #[path = "cli/users.rs"]

@@ -658,9 +658,44 @@ pub struct StayingPut {
     pub end: Option<Date>,
 }
 
+/// The name a child is known by, which the 903 return does not hold, and who may see
+/// the child's record when it is restricted.
+///
+/// A restricted record (a child of a member of staff, a high-profile case) is visible
+/// only to the staff named in [`ChildDetails::restricted_to`]: everyone else must not
+/// find it in any list or search, nor learn that it exists.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ChildDetails {
+    /// The child.
+    pub child: ChildId,
+    /// The name the child is known by.
+    pub name: String,
+    /// The only staff who may see the record (none: not restricted).
+    pub restricted_to: Vec<PersonId>,
+    /// Why the record is restricted (given exactly when it is).
+    pub restriction_reason: Option<String>,
+}
+
+impl ChildDetails {
+    /// Whether the record is restricted to named staff.
+    pub fn is_restricted(&self) -> bool {
+        !self.restricted_to.is_empty()
+    }
+
+    /// Whether the member of staff with this id (`None`: a user who is not linked to a
+    /// member of staff) may see the record: anyone when it is not restricted, otherwise
+    /// only the staff named.
+    pub fn visible_to(&self, staff_id: Option<&str>) -> bool {
+        !self.is_restricted()
+            || staff_id.is_some_and(|id| self.restricted_to.iter().any(|named| named == id))
+    }
+}
+
 /// Everything the tracker holds about one child (what rules and the child's page read).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct ChildTracker {
+    /// The child's name and any restriction of the record to named staff.
+    pub details: Option<ChildDetails>,
     /// Allocations, in start order.
     pub allocations: Vec<Allocation>,
     /// Plan versions, in decision order.
@@ -692,6 +727,12 @@ pub struct ChildTracker {
 }
 
 impl ChildTracker {
+    /// Whether the member of staff with this id (`None`: not linked to one) may see the
+    /// child's record: true unless it is restricted to others ([`ChildDetails::visible_to`]).
+    pub fn visible_to(&self, staff_id: Option<&str>) -> bool {
+        self.details.as_ref().is_none_or(|d| d.visible_to(staff_id))
+    }
+
     /// The plan in force on `date`: the latest version decided on or before it.
     pub fn plan_on(&self, date: Date) -> Option<&PermanencePlan> {
         self.plans.iter().rev().find(|p| p.decided <= date)
@@ -799,6 +840,30 @@ mod tests {
             .map(|p| p.id.as_str())
             .collect();
         assert_eq!(line, vec!["TM1", "SM1"]);
+    }
+
+    #[test]
+    fn a_restricted_record_is_visible_only_to_the_staff_named() {
+        let details = |restricted_to: &[&str]| ChildDetails {
+            child: "C1".into(),
+            name: "Robin Example".into(),
+            restricted_to: restricted_to.iter().map(|s| s.to_string()).collect(),
+            restriction_reason: (!restricted_to.is_empty()).then(|| "Staff member's child".into()),
+        };
+        let open = details(&[]);
+        assert!(!open.is_restricted());
+        assert!(open.visible_to(None) && open.visible_to(Some("SW1")));
+        let restricted = details(&["SW1", "TM1"]);
+        assert!(restricted.is_restricted());
+        assert!(restricted.visible_to(Some("SW1")) && restricted.visible_to(Some("TM1")));
+        assert!(!restricted.visible_to(Some("SW2")));
+        assert!(!restricted.visible_to(None));
+        let tracker = ChildTracker {
+            details: Some(restricted),
+            ..ChildTracker::default()
+        };
+        assert!(tracker.visible_to(Some("TM1")) && !tracker.visible_to(Some("")));
+        assert!(ChildTracker::default().visible_to(None));
     }
 
     #[test]

@@ -30,7 +30,7 @@ use permanence_domain::tracker::{
 use permanence_domain::{Date, Journey};
 use rayon::prelude::*;
 
-use crate::finding::{Evidence, Finding, Role, Status};
+use crate::finding::{AlertDecision, Evidence, Finding, Role, Status};
 use crate::policy::Policy;
 use crate::rule::{RuleInfo, RuleSettings};
 
@@ -558,15 +558,16 @@ impl<'a> Context<'a> {
         due: Option<Date>,
         mut evidence: Vec<Evidence>,
     ) -> Finding {
-        let (days_overdue, escalated_to) = match (status, due) {
+        let (days_overdue, escalated_to, decision) = match (status, due) {
             (Status::Overdue, Some(due)) => {
                 let (level, decision) = self.escalation(info, owner, due);
-                if let Some(decision) = decision {
-                    evidence.push(decision);
-                }
-                (days_between(due, self.as_of).max(0), level)
+                let decision = decision.map(|(held_by, shown)| {
+                    evidence.push(shown);
+                    held_by
+                });
+                (days_between(due, self.as_of).max(0), level, decision)
             }
-            _ => (0, owner),
+            _ => (0, owner, None),
         };
         let (owner_id, owner_name) = self.named(owner, owner);
         let (escalated_id, escalated_name) = if escalated_to == owner {
@@ -588,6 +589,8 @@ impl<'a> Context<'a> {
             escalated_to_name: escalated_name,
             title: info.title,
             evidence,
+            decision,
+            subject: None,
         }
     }
 
@@ -690,7 +693,12 @@ impl<'a> Context<'a> {
     }
 
     /// Who holds an overdue finding, and the management decision that holds or held it.
-    fn escalation(&self, info: &RuleInfo, owner: Role, due: Date) -> (Role, Option<Evidence>) {
+    fn escalation(
+        &self,
+        info: &RuleInfo,
+        owner: Role,
+        due: Date,
+    ) -> (Role, Option<(AlertDecision, Evidence)>) {
         let ladder = &self.policy.escalation;
         let working_days =
             |from: Date, to: Date| self.calendar.working_days_between(from, to).max(0);
@@ -762,9 +770,17 @@ impl<'a> Context<'a> {
                 )
             }
         );
+        let held_by = AlertDecision {
+            id: decision.id.clone(),
+            due: decision_due,
+            holding,
+        };
         (
             level,
-            Some(Evidence::new("Management decision on this alert", text)),
+            Some((
+                held_by,
+                Evidence::new("Management decision on this alert", text),
+            )),
         )
     }
 
@@ -1178,7 +1194,15 @@ mod tests {
             "Management decision on this alert: D1 made 22/01/2026 by TM1: \"Do it\"; owner \
              SW1; due 06/02/2026: escalation held at independent reviewing officer until then"
         ));
-        assert_eq!(case.finding(&Rev01, d(2026, 2, 6)).escalated_to, Role::Iro);
+        let held = AlertDecision {
+            id: "D1".into(),
+            due: d(2026, 2, 6),
+            holding: true,
+        };
+        assert_eq!(finding.decision, Some(held.clone()));
+        let finding = case.finding(&Rev01, d(2026, 2, 6));
+        assert_eq!(finding.escalated_to, Role::Iro);
+        assert_eq!(finding.decision, Some(held.clone()));
         // Once its due date passes it climbs again from there: 5 working days after Friday
         // 6 February is Friday 13 February.
         let finding = case.finding(&Rev01, d(2026, 2, 12));
@@ -1188,12 +1212,22 @@ mod tests {
                 .evidence_text()
                 .contains("which has passed: escalating again")
         );
+        // The day after its due date it no longer holds.
+        assert_eq!(
+            finding.decision,
+            Some(AlertDecision {
+                holding: false,
+                ..held
+            })
+        );
         assert_eq!(
             case.finding(&Rev01, d(2026, 2, 13)).escalated_to,
             Role::TeamManager
         );
         // Before the decision was made, the ordinary ladder.
-        assert_eq!(case.finding(&Rev01, d(2026, 1, 21)).status, Status::DueSoon);
+        let finding = case.finding(&Rev01, d(2026, 1, 21));
+        assert_eq!(finding.status, Status::DueSoon);
+        assert_eq!(finding.decision, None);
     }
 
     #[test]

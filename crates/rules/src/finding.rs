@@ -231,6 +231,29 @@ pub struct Finding {
     pub title: &'static str,
     /// The dates and records used.
     pub evidence: Vec<Evidence>,
+    /// The management decision recorded for this alert that holds (or held) its
+    /// escalation, when there is one: how a manager acknowledges an overdue alert.
+    pub decision: Option<AlertDecision>,
+    /// What the finding is about when a rule can find several things about one child
+    /// (a decision's, challenge's or case's id, a sibling, a question): with the rule
+    /// and the child it identifies the alert from one evaluation to the next.
+    pub subject: Option<String>,
+}
+
+/// A management decision recorded for an alert (source `alert`, source ref the rule id).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AlertDecision {
+    /// The decision's id.
+    pub id: String,
+    /// By when it is to be carried out.
+    #[serde(serialize_with = "serialize_date")]
+    pub due: Date,
+    /// Whether it still holds the escalation (its due date has not passed).
+    pub holding: bool,
+}
+
+fn serialize_date<S: serde::Serializer>(date: &Date, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(date)
 }
 
 fn serialize_optional_date<S: serde::Serializer>(
@@ -244,6 +267,12 @@ fn serialize_optional_date<S: serde::Serializer>(
 }
 
 impl Finding {
+    /// The finding, about `subject` (see [`Finding::subject`]).
+    pub fn about(mut self, subject: impl Into<String>) -> Finding {
+        self.subject = Some(subject.into());
+        self
+    }
+
     /// The evidence as one line: `label: value; label: value`.
     pub fn evidence_text(&self) -> String {
         self.evidence
@@ -327,6 +356,8 @@ mod tests {
             escalated_to_name: None,
             title: "t",
             evidence: vec![],
+            decision: None,
+            subject: None,
         };
         let d = |day| Some(Date::constant(2026, 1, day));
         let mut findings = [
@@ -371,9 +402,16 @@ mod tests {
             escalated_to_name: Some("Ira Reed".into()),
             title: "First review",
             evidence: vec![Evidence::new("Period of care started", "20/12/2025")],
+            decision: Some(AlertDecision {
+                id: "D1".into(),
+                due: Date::constant(2026, 2, 6),
+                holding: true,
+            }),
+            subject: None,
         };
         let json = serde_json::to_value(&finding).unwrap();
         assert_eq!(json["due"], "2026-01-21");
+        assert_eq!(json["decision"]["due"], "2026-02-06");
         assert_eq!(json["status"], "overdue");
         assert_eq!(json["owner_role"], "iro");
         assert_eq!(json["owner"], "IRO1");

@@ -43,7 +43,7 @@ use rayon::prelude::*;
 
 pub use context::{Borough, Context, no_tracker_records};
 pub use docs::rules_markdown;
-pub use finding::{Evidence, Finding, Role, Status, finding_order};
+pub use finding::{AlertDecision, Evidence, Finding, Role, Status, finding_order};
 pub use policy::{Policy, PolicyError, PolicyProblem, UnknownRule, find_rule};
 pub use rule::{Rule, RuleInfo, RuleSettings};
 

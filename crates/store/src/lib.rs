@@ -12,6 +12,7 @@
 //! into the domain's records by the same code an import uses.
 
 mod accounts;
+mod alerts;
 mod sqlite;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -19,9 +20,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use permanence_domain::tracker::{ChildTracker, Organisation};
 use permanence_domain::{CollectionYear, Journey};
 use permanence_ssda903::{RawReturn, RawTable};
-use permanence_tracker::{RawRecord, Tracker, build_tracker};
+use permanence_tracker::{Kind, RawRecord, Tracker, build_tracker};
 
 pub use accounts::{Accounts, NewUser, Session, User};
+pub use alerts::{
+    Alert, AlertEvent, Alerts, EvaluationPlan, EvaluationRun, NewRun, plan_evaluation,
+};
 pub use sqlite::SqliteStore;
 
 /// Why the store failed.
@@ -46,6 +50,17 @@ pub enum StoreError {
     /// Stored data that this program cannot read back.
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
+    /// A record was changed by someone else since the editor read it: its current
+    /// version is not the one the edit was based on (nothing was written).
+    #[error(
+        "the record has changed since it was read: its current version is {current:?}, not {base:?}"
+    )]
+    Conflict {
+        /// The version the edit was based on (`None`: the record was not to exist).
+        base: Option<i64>,
+        /// The record's current version (`None`: it does not exist).
+        current: Option<i64>,
+    },
 }
 
 /// One import to record: the tables it replaces or adds, with who and where from.
@@ -173,6 +188,28 @@ pub trait Store {
     /// supersedes the current version of its kind and key, which is kept. The audit log
     /// records the import for every child whose records it changes.
     fn save_tracker_import(&mut self, import: &NewTrackerImport<'_>) -> Result<i64, StoreError>;
+    /// Every version, current and superseded, of one tracker record (kind and key, as
+    /// [`RawRecord::key`] gives it), oldest first; empty when there is no such record.
+    fn tracker_record_versions(
+        &self,
+        kind: Kind,
+        key: &str,
+    ) -> Result<Vec<TrackerVersion>, StoreError>;
+    /// Records one record added or corrected by hand (the web application's forms)
+    /// atomically, as an import records its records: a new version that supersedes the
+    /// current one of its kind and key, which is kept, with who and why, and an audit
+    /// entry (`add_record` or `change_record`, naming the child). `base` is the version
+    /// the change was made from (`None`: the record is new); when the current version
+    /// is another (someone else changed or added the record meanwhile), nothing is
+    /// written and the answer is [`StoreError::Conflict`]. Gives the id of the new
+    /// version, or of the current one when the record is the same as it.
+    fn save_tracker_edit(
+        &mut self,
+        record: &RawRecord,
+        recorded_by: &str,
+        reason: &str,
+        base: Option<i64>,
+    ) -> Result<i64, StoreError>;
 }
 
 /// Every child's journey, from the current returns the store holds (the same parse and

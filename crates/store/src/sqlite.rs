@@ -6,7 +6,9 @@ use std::path::Path;
 use permanence_domain::CollectionYear;
 use permanence_ssda903::{RawReturn, RawRow, RawTable, Table};
 use permanence_tracker::{Kind, RawRecord};
-use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use rusqlite::{
+    Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params,
+};
 
 use crate::{
     AuditEntry, AuditFilter, AuditPage, NewImport, NewTrackerImport, Store, StoreError,
@@ -18,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/sqlite/0001_returns.sql"),
     include_str!("../migrations/sqlite/0002_tracker.sql"),
     include_str!("../migrations/sqlite/0003_accounts.sql"),
+    include_str!("../migrations/sqlite/0004_alerts.sql"),
 ];
 
 /// The schema version from which tracker records are stored.
@@ -408,105 +411,40 @@ impl Store for SqliteStore {
              FROM tracker_record WHERE child = ?1 ORDER BY kind, record_key, id",
         )?;
         let rows = statement
-            .query_map([child], |row| {
-                Ok((
-                    row.get::<_, i64>(0)?,
-                    (row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?),
-                    row.get::<_, String>(5)?,
-                    row.get::<_, String>(6)?,
-                    row.get::<_, String>(7)?,
-                    row.get::<_, Option<i64>>(8)?,
-                ))
-            })?
+            .query_map([child], version_row)?
             .collect::<Result<Vec<_>, _>>()?;
-        rows.into_iter()
-            .map(
-                |(
-                    id,
-                    (kind, file, line, fields),
-                    recorded_at,
-                    recorded_by,
-                    reason,
-                    superseded_by,
-                ): (i64, TrackerRow, String, String, String, Option<i64>)| {
-                    Ok(TrackerVersion {
-                        id,
-                        record: raw_record(&kind, &file, line, fields)?,
-                        recorded_at,
-                        recorded_by,
-                        reason,
-                        superseded_by,
-                    })
-                },
-            )
-            .collect()
+        rows.into_iter().map(version).collect()
     }
 
     fn save_tracker_import(&mut self, import: &NewTrackerImport<'_>) -> Result<i64, StoreError> {
         let at = now();
         let transaction = self.connection.transaction()?;
-        transaction.execute(
-            "INSERT INTO import_batch (kind, imported_at, imported_by, source, summary)
-             VALUES ('tracker', ?1, ?2, ?3, ?4)",
-            params![at, import.recorded_by, import.source, import.summary],
+        let batch = new_batch(
+            &transaction,
+            &at,
+            import.recorded_by,
+            import.source,
+            import.summary,
         )?;
-        let batch = transaction.last_insert_rowid();
+        let saved = insert_versions(
+            &transaction,
+            batch,
+            &at,
+            import.recorded_by,
+            &import.records,
+        )?;
         // (records, corrections) per child, for the audit log.
         let mut changed: BTreeMap<Option<&str>, (usize, usize)> = BTreeMap::new();
-        {
-            let mut next_id: i64 = transaction.query_row(
-                "SELECT coalesce(max(id), 0) + 1 FROM tracker_record",
-                [],
-                |row| row.get(0),
-            )?;
-            let mut current = transaction.prepare(
-                "SELECT id, fields FROM tracker_record
-                 WHERE kind = ?1 AND record_key = ?2 AND superseded_by IS NULL",
-            )?;
-            let mut supersede = transaction
-                .prepare("UPDATE tracker_record SET superseded_by = ?1 WHERE id = ?2")?;
-            let mut insert = transaction.prepare(
-                "INSERT INTO tracker_record (id, batch_id, kind, record_key, child, fields,
-                     recorded_at, recorded_by, reason, source_file, source_line)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            )?;
-            for (record, reason) in &import.records {
-                let key = record.key();
-                let previous: Option<(i64, String)> = current
-                    .query_row(params![record.kind.name(), key], |row| {
-                        Ok((row.get(0)?, row.get(1)?))
-                    })
-                    .optional()?;
-                if let Some((_, fields)) = &previous
-                    && fields == record.joined()
-                {
-                    continue;
-                }
-                // The old version points at the new one first (the reference is checked
-                // at commit), so that one version of the key is current at every moment.
-                if let Some((previous, _)) = previous {
-                    supersede.execute(params![next_id, previous])?;
-                }
-                insert.execute(params![
-                    next_id,
-                    batch,
-                    record.kind.name(),
-                    key,
-                    record.child(),
-                    record.joined(),
-                    at,
-                    import.recorded_by,
-                    reason,
-                    record.file,
-                    record.line as i64
-                ])?;
-                next_id += 1;
+        for ((record, _), saved) in import.records.iter().zip(&saved) {
+            if let Some(saved) = saved {
                 let counts = changed.entry(record.child()).or_default();
                 counts.0 += 1;
-                if previous.is_some() {
+                if saved.superseded.is_some() {
                     counts.1 += 1;
                 }
             }
+        }
+        {
             let mut audit = transaction.prepare(
                 "INSERT INTO audit_log (at, actor, action, child, detail)
                  VALUES (?1, ?2, 'import_tracker', ?3, ?4)",
@@ -526,12 +464,212 @@ impl Store for SqliteStore {
         transaction.commit()?;
         Ok(batch)
     }
+
+    fn tracker_record_versions(
+        &self,
+        kind: Kind,
+        key: &str,
+    ) -> Result<Vec<TrackerVersion>, StoreError> {
+        if !self.has_tracker()? {
+            return Ok(Vec::new());
+        }
+        let mut statement = self.connection.prepare(
+            "SELECT id, kind, source_file, source_line, fields, recorded_at, recorded_by,
+                    reason, superseded_by
+             FROM tracker_record WHERE kind = ?1 AND record_key = ?2 ORDER BY id",
+        )?;
+        let rows = statement
+            .query_map(params![kind.name(), key], version_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter().map(version).collect()
+    }
+
+    fn save_tracker_edit(
+        &mut self,
+        record: &RawRecord,
+        recorded_by: &str,
+        reason: &str,
+        base: Option<i64>,
+    ) -> Result<i64, StoreError> {
+        let at = now();
+        // Immediate: the check of the current version and the write are one step, even
+        // against another process writing the same file.
+        let transaction = self
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let key = record.key();
+        let current: Option<i64> = transaction
+            .query_row(
+                "SELECT id FROM tracker_record
+                 WHERE kind = ?1 AND record_key = ?2 AND superseded_by IS NULL",
+                params![record.kind.name(), key],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if current != base {
+            return Err(StoreError::Conflict { base, current });
+        }
+        let batch = new_batch(
+            &transaction,
+            &at,
+            recorded_by,
+            &record.file,
+            &format!("{} {}", record.kind.name(), record.key_text()),
+        )?;
+        let saved = insert_versions(&transaction, batch, &at, recorded_by, &[(record, reason)])?;
+        let Some(saved) = saved.into_iter().next().flatten() else {
+            // The same as the current version: nothing to record.
+            return current.ok_or_else(|| StoreError::Corrupt("no version was saved".into()));
+        };
+        let action = if saved.superseded.is_some() {
+            "change_record"
+        } else {
+            "add_record"
+        };
+        transaction.execute(
+            "INSERT INTO audit_log (at, actor, action, child, detail)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                at,
+                recorded_by,
+                action,
+                record.child(),
+                format!(
+                    "{} ({}), version {}: {reason}",
+                    record.kind.name(),
+                    record.key_text(),
+                    saved.id
+                )
+            ],
+        )?;
+        transaction.commit()?;
+        Ok(saved.id)
+    }
+}
+
+/// One version written by [`insert_versions`].
+struct Saved {
+    /// The new version's id.
+    id: i64,
+    /// The version it superseded, if the record was stored.
+    superseded: Option<i64>,
+}
+
+/// Starts a batch of tracker records (an import, or one change by hand) and gives its id.
+fn new_batch(
+    transaction: &Transaction<'_>,
+    at: &str,
+    recorded_by: &str,
+    source: &str,
+    summary: &str,
+) -> Result<i64, StoreError> {
+    transaction.execute(
+        "INSERT INTO import_batch (kind, imported_at, imported_by, source, summary)
+         VALUES ('tracker', ?1, ?2, ?3, ?4)",
+        params![at, recorded_by, source, summary],
+    )?;
+    Ok(transaction.last_insert_rowid())
+}
+
+/// Stores each record with its reason as a new version in `batch`, superseding the
+/// current version of its kind and key (kept). A record identical to its current
+/// version is passed over (`None` in its place).
+fn insert_versions(
+    transaction: &Transaction<'_>,
+    batch: i64,
+    at: &str,
+    recorded_by: &str,
+    records: &[(&RawRecord, &str)],
+) -> Result<Vec<Option<Saved>>, StoreError> {
+    let mut next_id: i64 = transaction.query_row(
+        "SELECT coalesce(max(id), 0) + 1 FROM tracker_record",
+        [],
+        |row| row.get(0),
+    )?;
+    let mut current = transaction.prepare(
+        "SELECT id, fields FROM tracker_record
+         WHERE kind = ?1 AND record_key = ?2 AND superseded_by IS NULL",
+    )?;
+    let mut supersede =
+        transaction.prepare("UPDATE tracker_record SET superseded_by = ?1 WHERE id = ?2")?;
+    let mut insert = transaction.prepare(
+        "INSERT INTO tracker_record (id, batch_id, kind, record_key, child, fields,
+             recorded_at, recorded_by, reason, source_file, source_line)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?;
+    let mut saved = Vec::with_capacity(records.len());
+    for (record, reason) in records {
+        let key = record.key();
+        let previous: Option<(i64, String)> = current
+            .query_row(params![record.kind.name(), key], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })
+            .optional()?;
+        if let Some((_, fields)) = &previous
+            && fields == record.joined()
+        {
+            saved.push(None);
+            continue;
+        }
+        // The old version points at the new one first (the reference is checked at
+        // commit), so that one version of the key is current at every moment.
+        if let Some((previous, _)) = previous {
+            supersede.execute(params![next_id, previous])?;
+        }
+        insert.execute(params![
+            next_id,
+            batch,
+            record.kind.name(),
+            key,
+            record.child(),
+            record.joined(),
+            at,
+            recorded_by,
+            reason,
+            record.file,
+            record.line as i64
+        ])?;
+        saved.push(Some(Saved {
+            id: next_id,
+            superseded: previous.map(|(id, _)| id),
+        }));
+        next_id += 1;
+    }
+    Ok(saved)
 }
 
 type TrackerRow = (String, String, i64, String);
 
 fn tracker_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<TrackerRow> {
     Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+}
+
+/// A version's columns: id, (kind, file, line, fields), when, by whom, why, superseded by.
+type VersionRow = (i64, TrackerRow, String, String, String, Option<i64>);
+
+fn version_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<VersionRow> {
+    Ok((
+        row.get(0)?,
+        (row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?),
+        row.get(5)?,
+        row.get(6)?,
+        row.get(7)?,
+        row.get(8)?,
+    ))
+}
+
+/// A version's columns as a [`TrackerVersion`], its record checked against its template.
+fn version(
+    (id, (kind, file, line, fields), recorded_at, recorded_by, reason, superseded_by): VersionRow,
+) -> Result<TrackerVersion, StoreError> {
+    Ok(TrackerVersion {
+        id,
+        record: raw_record(&kind, &file, line, fields)?,
+        recorded_at,
+        recorded_by,
+        reason,
+        superseded_by,
+    })
 }
 
 /// A stored record back as a [`RawRecord`], checked against its template.
@@ -910,6 +1048,118 @@ mod tests {
         // Opening for writing brings it up to date.
         let store = SqliteStore::open(&path).unwrap();
         assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
+    }
+
+    fn current_id(store: &SqliteStore, record: &RawRecord) -> Option<i64> {
+        store
+            .tracker_record_versions(record.kind, &record.key())
+            .unwrap()
+            .iter()
+            .find(|v| v.superseded_by.is_none())
+            .map(|v| v.id)
+    }
+
+    #[test]
+    fn an_edit_adds_or_supersedes_the_version_it_was_based_on_and_is_audited() {
+        let mut store = SqliteStore::in_memory().unwrap();
+        let first = plan("01/02/2025", "return_home", "web");
+        let added = store
+            .save_tracker_edit(&first, "worker", "Recorded in the web application", None)
+            .unwrap();
+        assert_eq!(current_id(&store, &first), Some(added));
+
+        let corrected = plan("01/02/2025", "adoption", "web");
+        let changed = store
+            .save_tracker_edit(&corrected, "manager", "wrong plan", Some(added))
+            .unwrap();
+        let versions = store
+            .tracker_record_versions(Kind::PermanencePlan, &first.key())
+            .unwrap();
+        assert_eq!(
+            versions.iter().map(|v| v.id).collect::<Vec<_>>(),
+            [added, changed]
+        );
+        assert_eq!(versions[0].record, first);
+        assert_eq!(versions[0].superseded_by, Some(changed));
+        assert_eq!(versions[1].record, corrected);
+        assert_eq!(versions[1].reason, "wrong plan");
+        assert_eq!(versions[1].recorded_by, "manager");
+        assert_eq!(store.tracker_versions("C1").unwrap(), versions);
+
+        let log = store.audit_log(Some("C1")).unwrap();
+        let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(actions, ["change_record", "add_record"], "newest first");
+        assert!(log[0].detail.contains("permanence_plans"));
+        assert!(log[0].detail.contains("DECIDED 01/02/2025"));
+        assert!(log[0].detail.contains("wrong plan"));
+
+        // The same values again: nothing new, the current version's id.
+        assert_eq!(
+            store
+                .save_tracker_edit(&corrected, "manager", "again", Some(changed))
+                .unwrap(),
+            changed
+        );
+        assert_eq!(count(&store, "SELECT count(*) FROM tracker_record"), 2);
+        // Records with no child are audited with none.
+        let id = store
+            .save_tracker_edit(&person("SW1"), "admin", "new starter", None)
+            .unwrap();
+        assert_eq!(current_id(&store, &person("SW1")), Some(id));
+        assert_eq!(store.audit_log(None).unwrap()[0].child, None);
+    }
+
+    #[test]
+    fn an_edit_based_on_an_old_version_is_refused_and_writes_nothing() {
+        let mut store = SqliteStore::in_memory().unwrap();
+        let first = plan("01/02/2025", "return_home", "web");
+        let base = store.save_tracker_edit(&first, "a", "r", None).unwrap();
+        let theirs = plan("01/02/2025", "adoption", "web");
+        let current = store
+            .save_tracker_edit(&theirs, "b", "theirs", Some(base))
+            .unwrap();
+        let before = (
+            count(&store, "SELECT count(*) FROM tracker_record"),
+            count(&store, "SELECT count(*) FROM audit_log"),
+            count(&store, "SELECT count(*) FROM import_batch"),
+        );
+        let mine = plan("01/02/2025", "connected_carers", "web");
+        match store.save_tracker_edit(&mine, "a", "mine", Some(base)) {
+            Err(StoreError::Conflict {
+                base: Some(b),
+                current: Some(c),
+            }) => assert_eq!((b, c), (base, current)),
+            other => panic!("expected a conflict, got {other:?}"),
+        }
+        // Adding a record whose key is stored is a conflict too.
+        assert!(matches!(
+            store.save_tracker_edit(&mine, "a", "mine", None),
+            Err(StoreError::Conflict {
+                base: None,
+                current: Some(_)
+            })
+        ));
+        // Correcting a record that does not exist is one.
+        assert!(matches!(
+            store.save_tracker_edit(&person("SW9"), "a", "r", Some(base)),
+            Err(StoreError::Conflict {
+                base: Some(_),
+                current: None
+            })
+        ));
+        assert_eq!(
+            (
+                count(&store, "SELECT count(*) FROM tracker_record"),
+                count(&store, "SELECT count(*) FROM audit_log"),
+                count(&store, "SELECT count(*) FROM import_batch"),
+            ),
+            before
+        );
+        // Based on the version now current, it saves over it.
+        let saved = store
+            .save_tracker_edit(&mine, "a", "mine", Some(current))
+            .unwrap();
+        assert_eq!(current_id(&store, &mine), Some(saved));
     }
 
     #[test]

@@ -675,3 +675,17 @@ pub const PRE_PROCEEDINGS_REVIEW_DAYS: (i32, i32) = (28, 50);
 pub const CMH_OUTSIDE_WINDOW_SHARE: f64 = 0.10;
 /// Share of proceedings past 26 weeks with their extensions recorded (CRT-01).
 pub const EXTENSION_RECORDED_SHARE: f64 = 0.85;
+
+// ----- Children's names and restricted records -------------------------------------
+
+/// Share of children with an allocated social worker whose record is restricted to
+/// named staff (their social worker and team manager): a modelling choice. Councils
+/// restrict a handful of records (children of staff, high-profile cases), well under
+/// one in a hundred.
+pub const RESTRICTED_RECORD_SHARE: f64 = 0.005;
+/// Why a synthetic record is restricted, with weights.
+pub const RESTRICTION_REASONS: [(&str, f64); 3] = [
+    ("Child of a member of staff", 0.6),
+    ("High-profile case", 0.3),
+    ("Relative of a councillor", 0.1),
+];

@@ -1018,3 +1018,70 @@ fn a_reversed_adoption_plan_is_achieved_by_a_later_long_term_foster_placement() 
         "no child had a reversed adoption plan and a later long-term placement"
     );
 }
+
+// ----- Names and restricted records -------------------------------------------------
+
+#[test]
+fn every_child_has_a_name_and_a_few_records_are_restricted_to_their_staff() {
+    use permanence_synth::rates::{RESTRICTED_RECORD_SHARE, RESTRICTION_REASONS};
+    let b = borough();
+    let mut restricted = 0;
+    let mut with_worker = 0;
+    for (id, t) in trackers() {
+        let details = t
+            .details
+            .as_ref()
+            .unwrap_or_else(|| panic!("{id} has no name"));
+        assert_eq!(&details.child, id);
+        let parts: Vec<&str> = details.name.split(' ').collect();
+        assert_eq!(parts.len(), 2, "{id}: {}", details.name);
+        assert!(
+            parts.iter().all(|p| !p.is_empty()),
+            "{id}: {}",
+            details.name
+        );
+        let worker = t
+            .allocations
+            .iter()
+            .rev()
+            .find(|a| a.role == AllocationRole::SocialWorker);
+        if worker.is_some() {
+            with_worker += 1;
+        }
+        if !details.is_restricted() {
+            assert!(details.restriction_reason.is_none(), "{id}");
+            continue;
+        }
+        restricted += 1;
+        // Restricted to the social worker allocated last and their team manager, every
+        // one of them in the staff register, with a reason.
+        let worker = worker.unwrap_or_else(|| panic!("{id}: restricted without a worker"));
+        assert_eq!(details.restricted_to[0], worker.person, "{id}");
+        let manager = b
+            .organisation
+            .person(&worker.person)
+            .unwrap()
+            .manager
+            .clone();
+        assert_eq!(details.restricted_to.get(1), manager.as_ref(), "{id}");
+        for staff in &details.restricted_to {
+            assert!(
+                b.organisation.person(staff).is_some(),
+                "{id}: no person {staff}"
+            );
+        }
+        let reason = details.restriction_reason.as_deref().unwrap();
+        assert!(
+            RESTRICTION_REASONS.iter().any(|(r, _)| *r == reason),
+            "{reason}"
+        );
+        assert!(t.visible_to(Some(&worker.person)) && !t.visible_to(None));
+    }
+    // About RESTRICTED_RECORD_SHARE of children with a social worker (0.5% of ~2,000:
+    // about 10), well within binomial variation.
+    let expected = RESTRICTED_RECORD_SHARE * with_worker as f64;
+    assert!(
+        (restricted as f64) >= expected / 4.0 && (restricted as f64) <= expected * 2.5,
+        "{restricted} restricted of {with_worker} (expected about {expected:.0})"
+    );
+}

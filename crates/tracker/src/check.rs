@@ -258,6 +258,103 @@ mod tests {
         );
     }
 
+    /// Reads one `child_details.csv` and checks it against `stored` and children C1, C2.
+    fn child_details(text: &str, stored: &[RawRecord]) -> Result<Vec<Change>, Problems> {
+        let mut problems = Problems::default();
+        let records = crate::read::read_bytes(
+            "child_details.csv",
+            text.as_bytes(),
+            None,
+            &mut permanence_ssda903::read::Normalisation::default(),
+            &mut problems,
+            &mut Vec::new(),
+        );
+        let (kind, records) = records.expect("the file is recognised");
+        assert_eq!(kind, Kind::ChildDetails);
+        let children: BTreeSet<String> = ["C1", "C2"].map(String::from).into();
+        let changes = plan(&records, stored, &children, &[], &mut problems);
+        problems.into_result(changes)
+    }
+
+    const DETAILS_HEADER: &str = "CHILD,NAME,RESTRICTED_TO,RESTRICTION_REASON\n";
+
+    #[test]
+    fn child_details_name_a_child_and_restrict_it_to_known_staff() {
+        let stored = vec![person("SW1", ""), person("TM1", "")];
+        let text = format!(
+            "{DETAILS_HEADER}C1,Robin Example,,\nC2,Sam Sample, SW1 ; TM1 ,Child of a member of staff\n"
+        );
+        assert_eq!(
+            child_details(&text, &stored).unwrap(),
+            vec![Change::New, Change::New]
+        );
+        // Held in canonical form, and typed as the domain's details.
+        let mut problems = Problems::default();
+        let (_, records) = crate::read::read_bytes(
+            "child_details.csv",
+            text.as_bytes(),
+            None,
+            &mut permanence_ssda903::read::Normalisation::default(),
+            &mut problems,
+            &mut Vec::new(),
+        )
+        .unwrap();
+        assert_eq!(records[1].field("RESTRICTED_TO"), "SW1;TM1");
+        let (_, children) = crate::build_tracker(&records).unwrap();
+        let details = children["C2"].details.as_ref().unwrap();
+        assert_eq!(details.name, "Sam Sample");
+        assert_eq!(details.restricted_to, ["SW1", "TM1"]);
+        assert!(details.visible_to(Some("TM1")) && !details.visible_to(Some("SW2")));
+        assert!(!children["C1"].details.as_ref().unwrap().is_restricted());
+    }
+
+    #[test]
+    fn a_restriction_needs_its_reason_and_a_reason_its_restriction() {
+        let stored = vec![person("SW1", "")];
+        let problems = child_details(&format!("{DETAILS_HEADER}C1,Robin Example,SW1,\n"), &stored)
+            .unwrap_err();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems.0[0].column.as_deref(), Some("RESTRICTION_REASON"));
+        assert!(
+            problems.0[0]
+                .message
+                .contains("is blank but RESTRICTED_TO is given")
+        );
+        let problems = child_details(
+            &format!("{DETAILS_HEADER}C1,Robin Example,,High-profile case\n"),
+            &stored,
+        )
+        .unwrap_err();
+        assert_eq!(problems.0[0].column.as_deref(), Some("RESTRICTED_TO"));
+        let problems = child_details(&format!("{DETAILS_HEADER}C1,,,\n"), &stored).unwrap_err();
+        assert_eq!(problems.0[0].column.as_deref(), Some("NAME"));
+    }
+
+    #[test]
+    fn a_restriction_to_someone_not_in_people_is_refused() {
+        let stored = vec![person("SW1", "")];
+        let problems = child_details(
+            &format!("{DETAILS_HEADER}C1,Robin Example,SW1;NOBODY,Child of a member of staff\n"),
+            &stored,
+        )
+        .unwrap_err();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems.0[0].column.as_deref(), Some("RESTRICTED_TO"));
+        assert!(
+            problems.0[0]
+                .message
+                .contains("person 'NOBODY' is not in people.csv")
+        );
+        // And the child must be in the 903 data.
+        let problems =
+            child_details(&format!("{DETAILS_HEADER}C9,Robin Example,,\n"), &stored).unwrap_err();
+        assert!(
+            problems.0[0]
+                .message
+                .contains("child 'C9' is not in the 903 data")
+        );
+    }
+
     #[test]
     fn a_stored_record_with_the_same_key_is_unchanged_or_corrected() {
         let stored = vec![person("SW1", "")];

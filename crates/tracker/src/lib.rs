@@ -1,5 +1,5 @@
 //! The tracker's own records: the permanence work the 903 return does not hold (staff,
-//! allocations, permanence plans, meetings, family finding, sibling assessments,
+//! children's names and restricted records, allocations, permanence plans, meetings, family finding, sibling assessments,
 //! life-story work, supervision and decisions, IRO challenges, panels, statutory
 //! activity, pre-proceedings and proceedings, staying put), as CSV templates.
 //!

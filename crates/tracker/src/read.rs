@@ -537,22 +537,18 @@ fn read_file(
             ));
             continue;
         }
-        values.clear();
-        let mut cells = Cells {
-            file: name,
+        let cells = order.iter().map(|&file_index| &row[file_index]);
+        if let Some(record) = check_values(
+            kind,
+            name,
             line,
             not_after,
-            problems,
+            cells,
+            &mut values,
             normalisation,
-            ok: true,
-        };
-        for (column, &file_index) in template.columns.iter().zip(&order) {
-            values.push(cells.value(column, &row[file_index]));
-        }
-        cells.check_row(template, &values);
-        if cells.ok {
-            let values: Vec<&str> = values.iter().map(|v| v.as_deref().unwrap_or("")).collect();
-            records.push(RawRecord::new(kind, name, line, &values));
+            problems,
+        ) {
+            records.push(record);
         } else if template.key == ["ID"] {
             // The row is refused, but others may name it: its ID is not unknown.
             let id = template.position("ID").expect("ID column");
@@ -562,6 +558,75 @@ fn read_file(
         }
     }
     (Some(kind), Some(records))
+}
+
+/// Checks one row's values, given in the template's column order, by the same checks
+/// every value of a file gets (each value, then the checks between values): the record,
+/// or `None` with every problem recorded. `values` is scratch space, reused row to row.
+#[allow(clippy::too_many_arguments)]
+fn check_values<'r>(
+    kind: Kind,
+    name: &str,
+    line: u64,
+    not_after: Option<Date>,
+    raw: impl Iterator<Item = &'r [u8]>,
+    values: &mut Vec<Option<String>>,
+    normalisation: &mut Normalisation,
+    problems: &mut Problems,
+) -> Option<RawRecord> {
+    let template = kind.template();
+    values.clear();
+    let mut cells = Cells {
+        file: name,
+        line,
+        not_after,
+        problems,
+        normalisation,
+        ok: true,
+    };
+    for (column, raw) in template.columns.iter().zip(raw) {
+        values.push(cells.value(column, raw));
+    }
+    cells.check_row(template, values);
+    cells.ok.then(|| {
+        let values: Vec<&str> = values.iter().map(|v| v.as_deref().unwrap_or("")).collect();
+        RawRecord::new(kind, name, line, &values)
+    })
+}
+
+/// Reads one record given as values in the template's column order (as a web form
+/// gives them), with exactly the checks a row of a file gets ([`read_bytes`]): codes,
+/// dates (`dd/mm/yyyy`; none after `not_after` where the thing must have happened),
+/// numbers, flags, lists, required values, dates in order, and the template's own
+/// rules. `source` names where the record came from (kept as its file, with line 0).
+/// A missing value counts as blank; values past the template's columns are ignored.
+/// Every problem names its column.
+pub fn read_row<S: AsRef<str>>(
+    kind: Kind,
+    values: &[S],
+    source: &str,
+    not_after: Option<Date>,
+) -> Result<RawRecord, Problems> {
+    let columns = kind.template().columns.len();
+    let raw = (0..columns).map(|i| values.get(i).map_or(&b""[..], |v| v.as_ref().as_bytes()));
+    let mut problems = Problems::default();
+    let record = check_values(
+        kind,
+        source,
+        0,
+        not_after,
+        raw,
+        &mut Vec::with_capacity(columns),
+        &mut Normalisation::default(),
+        &mut problems,
+    );
+    match record {
+        Some(record) => Ok(record),
+        None => {
+            problems.sort();
+            Err(problems)
+        }
+    }
 }
 
 /// The values of one row, checked one at a time; a bad value is recorded as a problem
@@ -1139,6 +1204,55 @@ mod tests {
         } else {
             value.to_string()
         }
+    }
+
+    #[test]
+    fn one_row_reads_as_a_row_of_a_file_does() {
+        let not_after = Some(Date::constant(2026, 1, 1));
+        let record = read_row(
+            Kind::PermanencePlan,
+            &[
+                "C1",
+                "1/2/2025",
+                "Review",
+                "return_home",
+                "adoption; connected_carers",
+            ],
+            "web",
+            not_after,
+        )
+        .unwrap();
+        assert_eq!(
+            record.fields().collect::<Vec<_>>(),
+            [
+                "C1",
+                "01/02/2025",
+                "review",
+                "return_home",
+                "adoption;connected_carers",
+                "",
+                "",
+                "",
+                ""
+            ]
+        );
+        assert_eq!((record.file.as_str(), record.line), ("web", 0));
+        let problems = read_row(
+            Kind::PermanencePlan,
+            &["C1", "01/02/2027", "", "return_home", "return_home"],
+            "web",
+            not_after,
+        )
+        .unwrap_err();
+        let columns: Vec<_> = problems.0.iter().map(|p| p.column.as_deref()).collect();
+        assert_eq!(
+            columns,
+            [Some("DECIDED"), Some("FORUM"), Some("PARALLEL")],
+            "{problems}"
+        );
+        // A row of blanks is refused for its required values, not passed over.
+        let problems = read_row::<&str>(Kind::Person, &[], "web", not_after).unwrap_err();
+        assert_eq!(problems.len(), 3, "{problems}");
     }
 
     #[test]

@@ -22,6 +22,7 @@ use crate::template::{Kind, Template};
 pub enum TrackerRecord {
     Person(Person),
     Team(Team),
+    ChildDetails(ChildDetails),
     Allocation(Allocation),
     PermanencePlan(PermanencePlan),
     Meeting(Meeting),
@@ -242,6 +243,7 @@ impl TrackerRecord {
         match self {
             TrackerRecord::Person(_) => Kind::Person,
             TrackerRecord::Team(_) => Kind::Team,
+            TrackerRecord::ChildDetails(_) => Kind::ChildDetails,
             TrackerRecord::Allocation(_) => Kind::Allocation,
             TrackerRecord::PermanencePlan(_) => Kind::PermanencePlan,
             TrackerRecord::Meeting(_) => Kind::Meeting,
@@ -295,6 +297,12 @@ impl TrackerRecord {
                 name: v.required_text("NAME")?,
                 service: v.text("SERVICE"),
                 manager: v.text("MANAGER"),
+            }),
+            Kind::ChildDetails => TrackerRecord::ChildDetails(ChildDetails {
+                child: v.required_text("CHILD")?,
+                name: v.required_text("NAME")?,
+                restricted_to: v.list("RESTRICTED_TO"),
+                restriction_reason: v.text("RESTRICTION_REASON"),
             }),
             Kind::Allocation => TrackerRecord::Allocation(Allocation {
                 child: v.required_text("CHILD")?,
@@ -472,6 +480,11 @@ impl TrackerRecord {
                 .text("NAME", &t.name)
                 .opt_text("SERVICE", t.service.as_deref())
                 .opt_text("MANAGER", t.manager.as_deref()),
+            TrackerRecord::ChildDetails(d) => out
+                .text("CHILD", &d.child)
+                .text("NAME", &d.name)
+                .list("RESTRICTED_TO", &d.restricted_to)
+                .opt_text("RESTRICTION_REASON", d.restriction_reason.as_deref()),
             TrackerRecord::Allocation(a) => out
                 .text("CHILD", &a.child)
                 .code("ROLE", a.role.code())
@@ -664,6 +677,10 @@ pub fn build_tracker<'a>(
             TrackerRecord::Person(p) => organisation.people.push(p),
             TrackerRecord::Team(t) => organisation.teams.push(t),
             TrackerRecord::Panel(p) => organisation.panels.push(p),
+            TrackerRecord::ChildDetails(d) => {
+                let child = d.child.clone();
+                children.entry(child).or_default().details = Some(d);
+            }
             TrackerRecord::Allocation(a) => children
                 .entry(a.child.clone())
                 .or_default()
@@ -837,6 +854,13 @@ pub fn tracker_records(
             .map(TrackerRecord::SupervisionSession),
     );
     for tracker in children.values() {
+        records.extend(
+            tracker
+                .details
+                .iter()
+                .cloned()
+                .map(TrackerRecord::ChildDetails),
+        );
         records.extend(
             tracker
                 .allocations

@@ -17,6 +17,8 @@ pub enum Kind {
     Person,
     /// Teams.
     Team,
+    /// Children's names and restrictions of their records to named staff.
+    ChildDetails,
     /// Allocations of children to workers.
     Allocation,
     /// Permanence plan versions.
@@ -58,9 +60,10 @@ pub enum Kind {
 impl Kind {
     /// Every kind, in the order the documentation and summaries list them (records that
     /// others refer to come first).
-    pub const ALL: [Kind; 20] = [
+    pub const ALL: [Kind; 21] = [
         Kind::Person,
         Kind::Team,
+        Kind::ChildDetails,
         Kind::Allocation,
         Kind::PermanencePlan,
         Kind::Meeting,
@@ -388,7 +391,7 @@ const fn code(vocabulary: Vocabulary) -> ColumnKind {
 const CHILD_COLUMN: Column = required("CHILD", CHILD, "The child's 903 CHILD id.");
 
 /// Every template, in [`Kind::ALL`] order.
-pub static TEMPLATES: [Template; 20] = [
+pub static TEMPLATES: [Template; 21] = [
     Template {
         kind: Kind::Person,
         name: "people",
@@ -442,6 +445,40 @@ pub static TEMPLATES: [Template; 20] = [
             "Children in Care 2",
             "Children's social care",
             "TM0003",
+        ],
+    },
+    Template {
+        kind: Kind::ChildDetails,
+        name: "child_details",
+        title: "Children's names and restricted records",
+        description: "One row per child: the name the child is known by (the 903 return holds \
+                      no names), and, for a record that only named staff may see (a child of \
+                      a member of staff, a high-profile case), who they are and why. A \
+                      restricted record is left out of every list and search for everyone \
+                      else, and its page answers as if the child did not exist.",
+        columns: &[
+            CHILD_COLUMN,
+            required("NAME", TEXT, "The name the child is known by."),
+            optional(
+                "RESTRICTED_TO",
+                ColumnKind::List(Item::Ref(Target::Person)),
+                "The only staff who may see the record: staff ids separated by `;` (blank: \
+                 not restricted).",
+            ),
+            optional(
+                "RESTRICTION_REASON",
+                TEXT,
+                "Why the record is restricted (given exactly when RESTRICTED_TO is).",
+            ),
+        ],
+        key: &["CHILD"],
+        not_before: &[],
+        together: &[("RESTRICTED_TO", "RESTRICTION_REASON")],
+        example: &[
+            "C0000123",
+            "Robin Example",
+            "SW0012;TM0003",
+            "Child of a member of staff",
         ],
     },
     Template {

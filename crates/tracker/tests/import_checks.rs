@@ -719,6 +719,12 @@ fn sample() -> (Organisation, BTreeMap<String, ChildTracker>) {
         }],
     };
     let c1 = ChildTracker {
+        details: Some(ChildDetails {
+            child: "C1".into(),
+            name: "Robin \"Bobbie\" Example, junior".into(),
+            restricted_to: vec!["TM1".into(), "SW1".into()],
+            restriction_reason: Some("Child of a member of staff".into()),
+        }),
         allocations: vec![Allocation {
             child: "C1".into(),
             role: AllocationRole::SocialWorker,

@@ -15,7 +15,10 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use permanence_domain::Date;
+use permanence_domain::tracker::{AllocationRole, ChildTracker, Organisation};
 use permanence_store::{Accounts, Session, User};
+use permanence_tracker::Kind;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -81,6 +84,19 @@ pub enum Permission {
     /// service, who answer for how their staff use records. Team managers, IROs and
     /// the rest do not see other staff's use of records.
     ViewAuditLog,
+    /// Open the teams and services oversight page (open alerts by team and by worker,
+    /// drift categories) and its downloads: team managers, service managers, heads of
+    /// service and performance analysts, who answer for or report on drift across teams.
+    ViewTeamOversight,
+    /// Open the IRO oversight page (an IRO's children, review timeliness, open
+    /// challenges): IROs (their own children), IRO managers and heads of service.
+    ViewIroOversight,
+    /// See every IRO's caseload and challenges, not only one's own: IRO managers and
+    /// heads of service.
+    ViewEveryIro,
+    /// Open the panel register, panel decisions and overlapping panels: everyone who
+    /// reads children's records (not administrators).
+    ViewPanels,
 }
 
 impl Role {
@@ -92,6 +108,163 @@ impl Role {
                 self,
                 Role::Administrator | Role::ServiceManager | Role::HeadOfService
             ),
+            Permission::ViewTeamOversight => matches!(
+                self,
+                Role::TeamManager
+                    | Role::ServiceManager
+                    | Role::HeadOfService
+                    | Role::PerformanceAnalyst
+            ),
+            Permission::ViewIroOversight => {
+                matches!(self, Role::Iro | Role::IroManager | Role::HeadOfService)
+            }
+            Permission::ViewEveryIro => matches!(self, Role::IroManager | Role::HeadOfService),
+            Permission::ViewPanels => self != Role::Administrator,
+        }
+    }
+}
+
+/// Whose tracker records a role may add and correct (with [`Role::may_change`]; the
+/// table is in `docs/access.md`). The children in reach are found from the current
+/// allocations (any allocation role) and the staff register, on the day of the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// Children allocated to the user's own staff id or to someone in the user's team
+    /// (a social worker's caseload and their colleagues' cover).
+    OwnTeam,
+    /// Children allocated to the user or to staff whose management line reaches the
+    /// user (a team manager's span).
+    ManagementSpan,
+    /// Children the user is allocated to as their independent reviewing officer.
+    AllocatedAsIro,
+    /// Every child; for reference data (staff, teams, panels), every record.
+    Everyone,
+}
+
+/// The kinds of record social workers keep for the children they work with.
+const CASEWORK: &[Kind] = &[
+    Kind::Activity,
+    Kind::PermanencePlan,
+    Kind::Meeting,
+    Kind::FamilyFinding,
+    Kind::SiblingAssessment,
+    Kind::LifeStoryWork,
+    Kind::StayingPut,
+];
+
+/// What managers record beyond casework: oversight, allocation and the legal route.
+const MANAGEMENT: &[Kind] = &[
+    Kind::Decision,
+    Kind::SupervisionSession,
+    Kind::Allocation,
+    Kind::PreProceedings,
+    Kind::PreProceedingsMeeting,
+    Kind::CareProceedings,
+    Kind::Hearing,
+    Kind::PanelDecision,
+    Kind::ChildDetails,
+];
+
+/// The IRO service's own records.
+const IRO_RECORDS: &[Kind] = &[Kind::IroChallenge, Kind::ChallengeStep];
+
+/// What fostering and adoption workers record.
+const FOSTERING_AND_ADOPTION: &[Kind] = &[
+    Kind::FamilyFinding,
+    Kind::SiblingAssessment,
+    Kind::LifeStoryWork,
+    Kind::PanelDecision,
+];
+
+/// The reference data administrators keep (never a child's record).
+const REFERENCE_DATA: &[Kind] = &[Kind::Person, Kind::Team, Kind::Panel];
+
+impl Role {
+    /// Whether the role may add and correct tracker records of this kind, and whose:
+    /// `None` when it may not at all. Everyone who may read children may read every
+    /// record; this is only about changing them. A kind not named here is changed by
+    /// no one (a new kind is refused until it is given a place in the table).
+    ///
+    /// | Role | Kinds | Whose |
+    /// |---|---|---|
+    /// | Social worker | activities, permanence plans, meetings, family finding, sibling assessments, life-story work, staying put | [`Reach::OwnTeam`] |
+    /// | Team manager | the social worker's kinds, and decisions, supervision sessions, allocations, pre-proceedings and their meetings, care proceedings and hearings, panel decisions, children's details | [`Reach::ManagementSpan`] |
+    /// | Service manager, head of service | the team manager's kinds | [`Reach::Everyone`] |
+    /// | IRO | IRO challenges and their stages | [`Reach::AllocatedAsIro`] |
+    /// | IRO manager | IRO challenges and their stages | [`Reach::Everyone`] |
+    /// | Fostering and adoption worker | family finding, sibling assessments, life-story work, panel decisions | [`Reach::Everyone`] |
+    /// | Performance analyst | nothing | |
+    /// | Administrator | people, teams, panels (never a child's record) | [`Reach::Everyone`] |
+    pub fn may_change(self, kind: Kind) -> Option<Reach> {
+        let any = |lists: &[&[Kind]]| lists.iter().any(|list| list.contains(&kind));
+        let (kinds, reach): (&[&[Kind]], Reach) = match self {
+            Role::SocialWorker => (&[CASEWORK], Reach::OwnTeam),
+            Role::TeamManager => (&[CASEWORK, MANAGEMENT], Reach::ManagementSpan),
+            Role::ServiceManager | Role::HeadOfService => {
+                (&[CASEWORK, MANAGEMENT], Reach::Everyone)
+            }
+            Role::Iro => (&[IRO_RECORDS], Reach::AllocatedAsIro),
+            Role::IroManager => (&[IRO_RECORDS], Reach::Everyone),
+            Role::FosteringAdoptionWorker => (&[FOSTERING_AND_ADOPTION], Reach::Everyone),
+            Role::PerformanceAnalyst => (&[], Reach::Everyone),
+            Role::Administrator => (&[REFERENCE_DATA], Reach::Everyone),
+        };
+        any(kinds).then_some(reach)
+    }
+
+    /// Whether the role may see the list and history of records of this kind: every
+    /// kind for those who read children, and the kinds they keep for the rest (an
+    /// administrator sees staff, teams and panels, never a child's record).
+    pub fn may_read_records(self, kind: Kind) -> bool {
+        self.can(Permission::ReadChildren) || self.may_change(kind).is_some()
+    }
+}
+
+impl Reach {
+    /// Whether a user with this staff id reaches the child, whose tracker records
+    /// (allocations) are `tracker`, on `date`. Without a staff id, only
+    /// [`Reach::Everyone`] reaches anyone.
+    pub fn covers(
+        self,
+        staff_id: Option<&str>,
+        organisation: &Organisation,
+        tracker: Option<&ChildTracker>,
+        date: Date,
+    ) -> bool {
+        if self == Reach::Everyone {
+            return true;
+        }
+        let (Some(me), Some(tracker)) = (staff_id.filter(|id| !id.is_empty()), tracker) else {
+            return false;
+        };
+        let allocated = |role: AllocationRole| {
+            tracker
+                .allocated_on(role, date)
+                .map(|allocation| allocation.person.as_str())
+        };
+        let mut workers = AllocationRole::ALL
+            .iter()
+            .filter_map(|role| allocated(*role));
+        match self {
+            Reach::Everyone => true,
+            Reach::AllocatedAsIro => allocated(AllocationRole::Iro) == Some(me),
+            Reach::OwnTeam => {
+                let my_team = organisation.person(me).and_then(|p| p.team.as_deref());
+                workers.any(|worker| {
+                    worker == me
+                        || my_team.is_some_and(|team| {
+                            organisation.person(worker).and_then(|p| p.team.as_deref())
+                                == Some(team)
+                        })
+                })
+            }
+            Reach::ManagementSpan => workers.any(|worker| {
+                worker == me
+                    || organisation
+                        .management_line(worker)
+                        .iter()
+                        .any(|manager| manager.id == me)
+            }),
         }
     }
 }
@@ -378,6 +551,116 @@ mod tests {
             );
         }
         assert_eq!(Role::from_code("root"), None);
+    }
+
+    #[test]
+    fn who_may_change_which_records() {
+        use Kind::*;
+        let may = |role: Role, kind: Kind| role.may_change(kind);
+        assert_eq!(
+            may(Role::SocialWorker, PermanencePlan),
+            Some(Reach::OwnTeam)
+        );
+        assert_eq!(may(Role::SocialWorker, Decision), None);
+        assert_eq!(may(Role::SocialWorker, Allocation), None);
+        assert_eq!(
+            may(Role::TeamManager, Decision),
+            Some(Reach::ManagementSpan)
+        );
+        assert_eq!(
+            may(Role::TeamManager, Activity),
+            Some(Reach::ManagementSpan)
+        );
+        assert_eq!(may(Role::TeamManager, IroChallenge), None);
+        assert_eq!(may(Role::HeadOfService, Hearing), Some(Reach::Everyone));
+        assert_eq!(may(Role::Iro, ChallengeStep), Some(Reach::AllocatedAsIro));
+        assert_eq!(may(Role::Iro, PermanencePlan), None);
+        assert_eq!(may(Role::IroManager, IroChallenge), Some(Reach::Everyone));
+        assert_eq!(
+            may(Role::FosteringAdoptionWorker, PanelDecision),
+            Some(Reach::Everyone)
+        );
+        assert_eq!(may(Role::FosteringAdoptionWorker, PermanencePlan), None);
+        for kind in Kind::ALL {
+            assert_eq!(may(Role::PerformanceAnalyst, kind), None, "{kind}");
+            let reference = matches!(kind, Person | Team | Panel);
+            assert_eq!(
+                may(Role::Administrator, kind).is_some(),
+                reference,
+                "{kind}"
+            );
+            // Reference data is the administrator's alone.
+            if reference {
+                for role in Role::ALL.iter().filter(|r| **r != Role::Administrator) {
+                    assert_eq!(may(*role, kind), None, "{role:?} {kind}");
+                }
+            }
+            assert_eq!(
+                Role::Administrator.may_read_records(kind),
+                reference,
+                "{kind}"
+            );
+            assert!(Role::PerformanceAnalyst.may_read_records(kind));
+        }
+    }
+
+    #[test]
+    fn reach_follows_allocations_teams_and_the_management_line() {
+        use permanence_domain::tracker::{Allocation, Person, StaffRole};
+        let person = |id: &str, team: &str, manager: Option<&str>| Person {
+            id: id.into(),
+            name: id.into(),
+            role: StaffRole::SocialWorker,
+            team: Some(team.into()),
+            manager: manager.map(String::from),
+            start: None,
+            end: None,
+        };
+        let organisation = Organisation {
+            people: vec![
+                person("SW1", "T1", Some("TM1")),
+                person("SW2", "T1", Some("TM1")),
+                person("SW3", "T2", Some("TM2")),
+                person("TM1", "T1", Some("SM1")),
+                person("TM2", "T2", Some("SM1")),
+                person("SM1", "S", None),
+            ],
+            ..Organisation::default()
+        };
+        let day = Date::constant(2025, 6, 1);
+        let allocation = |role, person: &str, end: Option<Date>| Allocation {
+            child: "C1".into(),
+            role,
+            person: person.into(),
+            team: None,
+            start: Date::constant(2025, 1, 1),
+            end,
+        };
+        let tracker = ChildTracker {
+            allocations: vec![
+                allocation(AllocationRole::SocialWorker, "SW2", None),
+                allocation(AllocationRole::Iro, "IRO1", None),
+                allocation(
+                    AllocationRole::PersonalAdviser,
+                    "SW3",
+                    Some(Date::constant(2025, 3, 1)),
+                ),
+            ],
+            ..ChildTracker::default()
+        };
+        let covers =
+            |reach: Reach, me: Option<&str>| reach.covers(me, &organisation, Some(&tracker), day);
+        assert!(covers(Reach::OwnTeam, Some("SW2")), "allocated");
+        assert!(covers(Reach::OwnTeam, Some("SW1")), "same team");
+        assert!(!covers(Reach::OwnTeam, Some("SW3")), "allocation ended");
+        assert!(!covers(Reach::OwnTeam, None));
+        assert!(covers(Reach::ManagementSpan, Some("TM1")));
+        assert!(covers(Reach::ManagementSpan, Some("SM1")));
+        assert!(!covers(Reach::ManagementSpan, Some("TM2")));
+        assert!(covers(Reach::AllocatedAsIro, Some("IRO1")));
+        assert!(!covers(Reach::AllocatedAsIro, Some("SW2")));
+        assert!(covers(Reach::Everyone, None));
+        assert!(!Reach::OwnTeam.covers(Some("SW2"), &organisation, None, day));
     }
 
     #[test]

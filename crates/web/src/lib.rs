@@ -14,7 +14,9 @@
 pub mod auth;
 pub mod borough;
 mod error;
+pub mod evaluation;
 mod pages;
+pub mod timeline;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -73,6 +75,8 @@ struct Inner {
     policy: Policy,
     settings: Settings,
     borough: borough::Cache,
+    /// Held while an evaluation runs.
+    evaluating: Mutex<()>,
     throttle: auth::Throttle,
 }
 
@@ -85,13 +89,16 @@ impl AppState {
                 db.display()
             )
         })?;
-        let borough = borough::Borough::load(&store, &policy, borough::today())?;
+        let mut store = store;
+        let (borough, _) =
+            evaluation::evaluate(&mut store, &policy, borough::today(), "start-up", "system")?;
         Ok(AppState {
             inner: Arc::new(Inner {
                 store: Mutex::new(store),
                 db,
                 throttle: auth::Throttle::default(),
                 borough: borough::Cache::new(borough),
+                evaluating: Mutex::new(()),
                 policy,
                 settings,
             }),
@@ -115,31 +122,60 @@ impl AppState {
         &self.inner.throttle
     }
 
-    /// The borough as evaluated today (rebuilt first if the date has changed).
+    /// The borough as evaluated today (evaluated again first if the date has changed).
     pub(crate) async fn borough(&self) -> Result<Arc<borough::Borough>, AppError> {
         let today = borough::today();
         if let Some(current) = self.inner.borough.get_if(today) {
             return Ok(current);
         }
-        self.refresh().await
+        self.evaluate("new day", "system").await
     }
 
-    /// Loads and evaluates the borough again on today's date and puts it in place: at a
-    /// change of date, and after every change to a record (so pages and alerts show the
-    /// change at once).
+    /// Evaluates the borough again after a change to a record, so that pages and alerts
+    /// show the change at once.
     pub(crate) async fn refresh(&self) -> Result<Arc<borough::Borough>, AppError> {
+        self.evaluate("change", "system").await
+    }
+
+    /// Loads and evaluates the borough on today's date, records the evaluation's
+    /// alerts, and puts the borough in place for every request.
+    async fn evaluate(
+        &self,
+        trigger: &'static str,
+        actor: &'static str,
+    ) -> Result<Arc<borough::Borough>, AppError> {
         let today = borough::today();
         let state = self.clone();
-        let rebuilt = tokio::task::spawn_blocking(move || {
+        let (rebuilt, _) = tokio::task::spawn_blocking(move || {
+            // One evaluation at a time, so that two cannot record the same change twice.
+            let _running = state
+                .inner
+                .evaluating
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
             // A separate connection, so that requests are not held up meanwhile.
-            let store = SqliteStore::open_existing(&state.inner.db)?
+            let mut store = SqliteStore::open_existing(&state.inner.db)?
                 .ok_or_else(|| anyhow::anyhow!("the database has gone"))?;
-            borough::Borough::load(&store, &state.inner.policy, today)
+            evaluation::evaluate(&mut store, &state.inner.policy, today, trigger, actor)
         })
         .await
         .map_err(|e| AppError::Internal(e.into()))?
         .map_err(AppError::Internal)?;
         Ok(self.inner.borough.replace(rebuilt))
+    }
+
+    /// Evaluates again whenever the date has changed, checking every few minutes, so
+    /// that alerts escalate on their timetable even when nobody is using the server.
+    async fn keep_evaluating(self) {
+        let mut interval = tokio::time::interval(Duration::from_secs(5 * 60));
+        loop {
+            interval.tick().await;
+            if self.inner.borough.get_if(borough::today()).is_none()
+                && let Err(error) = self.evaluate("schedule", "system").await
+            {
+                tracing::error!(%error, "the scheduled evaluation failed");
+            }
+        }
     }
 }
 
@@ -179,6 +215,7 @@ pub fn router(state: AppState) -> Router {
 
 /// Serves the application on `listener` until the process is interrupted (Ctrl-C).
 pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
+    tokio::spawn(state.clone().keep_evaluating());
     axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),

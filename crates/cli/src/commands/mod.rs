@@ -4,6 +4,7 @@ mod alerts;
 mod child_tracker;
 mod children;
 mod demo;
+mod evaluate;
 mod import;
 mod policy;
 mod serve;
@@ -30,6 +31,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export(ExportCommand::Tracker(args)) => tracker::export(&cli.db, &args, &mut out),
         Command::Children(args) => children::list(&cli.db, &args, &mut out),
         Command::Child(args) => children::show(&cli.db, &args, &mut out),
+        Command::Evaluate => evaluate::run(&cli.db, cli.policy.as_deref(), &mut out),
         Command::Alerts(args) => alerts::run(&cli.db, cli.policy.as_deref(), &args, &mut out),
         Command::Policy(PolicyCommand::Show) => policy::show(cli.policy.as_deref(), &mut out),
         Command::Policy(PolicyCommand::Init { out: path, force }) => {

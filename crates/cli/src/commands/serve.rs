@@ -15,6 +15,15 @@ pub(crate) fn run(
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let policy = super::policy::load(policy)?;
+    // The server's own messages (a failed scheduled evaluation, say) go to standard
+    // error; RUST_LOG sets how much (warnings and errors by default).
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .try_init();
     // Opened here first for the clear "no database" message.
     drop(super::open_store(db)?);
     let settings = Settings {

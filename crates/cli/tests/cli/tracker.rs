@@ -68,6 +68,7 @@ fn write_tracker_files(dir: &Path, a: &str, b: &str) {
         ("care_proceedings.csv", format!("ID,CHILD,ISSUED,CONCLUDED,ORDER\nCP1,{b},10/02/2025,,\n")),
         ("hearings.csv", "PROCEEDINGS,KIND,DATE,EXTENSION_WEEKS\nCP1,case_management,25/02/2025,\nCP1,extension,01/08/2025,8\n".to_string()),
         ("staying_put.csv", format!("CHILD,DECIDED,DECISION,START,END\n{b},12/01/2025,not_agreed,,\n")),
+        ("names.csv", format!("CHILD,NAME,RESTRICTED_TO,RESTRICTION_REASON\n{a},Robin Example,SW1;TM1,Child of a member of staff\n{b},\"Sam Sample, junior\",,\n")),
     ];
     for (name, text) in files {
         std::fs::write(dir.join(name), text).unwrap();
@@ -116,7 +117,7 @@ fn tracker_records_import_show_in_the_child_and_round_trip_through_an_export() {
         stderr(&output)
     );
     assert!(
-        stdout(&output).contains("Imported 33 record(s)"),
+        stdout(&output).contains("Imported 35 record(s)"),
         "{}",
         stdout(&output)
     );
@@ -150,6 +151,10 @@ fn tracker_records_import_show_in_the_child_and_round_trip_through_an_export() {
     assert_eq!(json["tracker"]["allocated"][0]["name"], "Sam Okafor");
     assert_eq!(json["tracker"]["records"]["proceedings"][0][0]["id"], "CP1");
     assert_eq!(
+        json["tracker"]["records"]["details"]["name"],
+        "Sam Sample, junior"
+    );
+    assert_eq!(
         json["tracker"]["records"]["proceedings"][0][1][1]["extension_weeks"],
         8
     );
@@ -174,11 +179,11 @@ fn tracker_records_import_show_in_the_child_and_round_trip_through_an_export() {
     let output = export(&ws.db(), &exported);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(
-        stdout(&output).contains("Wrote 33 tracker record(s)"),
+        stdout(&output).contains("Wrote 35 tracker record(s)"),
         "{}",
         stdout(&output)
     );
-    assert_eq!(files_of(&exported).len(), 20, "one file per template");
+    assert_eq!(files_of(&exported).len(), 21, "one file per template");
     let before = std::fs::read(ws.db()).unwrap();
     let output = import_tracker(&ws.db(), &[&exported], &[]);
     assert!(

@@ -82,7 +82,10 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Vec<Finding> {
                     ),
                 ),
             ];
-            findings.push(ctx.finding(&INFO, Status::CannotDecide, None, evidence));
+            findings.push(
+                ctx.finding(&INFO, Status::CannotDecide, None, evidence)
+                    .about(case.id.as_str()),
+            );
             continue;
         }
         let extended: i32 = extensions
@@ -123,7 +126,10 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Vec<Finding> {
                 ),
             ),
         ];
-        findings.push(ctx.finding(&INFO, status, Some(due), evidence));
+        findings.push(
+            ctx.finding(&INFO, status, Some(due), evidence)
+                .about(case.id.as_str()),
+        );
     }
     findings
 }

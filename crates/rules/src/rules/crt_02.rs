@@ -70,7 +70,10 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Vec<Finding> {
             ),
             Evidence::new("Case management hearings", "none recorded"),
         ];
-        findings.push(ctx.finding(&INFO, status, Some(due), evidence));
+        findings.push(
+            ctx.finding(&INFO, status, Some(due), evidence)
+                .about(case.id.as_str()),
+        );
     }
     findings
 }

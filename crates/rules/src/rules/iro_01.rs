@@ -88,7 +88,10 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Vec<Finding> {
                 raised,
                 Evidence::new("Stages", "none recorded: no response date is known"),
             ];
-            findings.push(ctx.finding(&INFO, Status::CannotDecide, None, evidence));
+            findings.push(
+                ctx.finding(&INFO, Status::CannotDecide, None, evidence)
+                    .about(challenge.id.as_str()),
+            );
             continue;
         };
         let pending = current.responded.is_none_or(|date| date > ctx.as_of);
@@ -140,13 +143,16 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Vec<Finding> {
         if let Some(referral) = challenge.cafcass_referral.filter(|d| *d <= ctx.as_of) {
             evidence.push(Evidence::new("Referred to Cafcass", dmy(referral)));
         }
-        findings.push(ctx.finding_owned_by(
-            &INFO,
-            stage_owner(current.stage),
-            status,
-            Some(due),
-            evidence,
-        ));
+        findings.push(
+            ctx.finding_owned_by(
+                &INFO,
+                stage_owner(current.stage),
+                status,
+                Some(due),
+                evidence,
+            )
+            .about(challenge.id.as_str()),
+        );
     }
     findings
 }

@@ -159,7 +159,10 @@ fn evaluate(ctx: &Context<'_>, _settings: &Settings) -> Vec<Finding> {
                 let mut evidence = vec![assessed];
                 evidence.extend(placements);
                 evidence.push(Evidence::new("Apart since", dmy(since)));
-                findings.push(ctx.finding(&INFO, Status::Overdue, Some(since), evidence));
+                findings.push(
+                    ctx.finding(&INFO, Status::Overdue, Some(since), evidence)
+                        .about(sibling.to_string()),
+                );
             }
             None => {
                 let mut evidence = vec![assessed];
@@ -168,7 +171,10 @@ fn evaluate(ctx: &Context<'_>, _settings: &Settings) -> Vec<Finding> {
                     "Same home?",
                     "cannot tell: no URN or placement postcode recorded for both placements",
                 ));
-                findings.push(ctx.finding(&INFO, Status::CannotDecide, None, evidence));
+                findings.push(
+                    ctx.finding(&INFO, Status::CannotDecide, None, evidence)
+                        .about(sibling.to_string()),
+                );
             }
         }
     }

@@ -77,7 +77,10 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Vec<Finding> {
         if let Some(letter) = case.letter_before_proceedings.filter(|d| *d <= ctx.as_of) {
             evidence.push(Evidence::new("Letter before proceedings", dmy(letter)));
         }
-        findings.push(ctx.finding(&INFO, status, Some(due), evidence));
+        findings.push(
+            ctx.finding(&INFO, status, Some(due), evidence)
+                .about(case.id.as_str()),
+        );
     }
     findings
 }

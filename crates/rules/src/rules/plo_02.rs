@@ -78,7 +78,10 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Vec<Finding> {
                 format!("{} ({} weeks later)", dmy(due), settings.weeks),
             ),
         ];
-        findings.push(ctx.finding(&INFO, status, Some(due), evidence));
+        findings.push(
+            ctx.finding(&INFO, status, Some(due), evidence)
+                .about(case.id.as_str()),
+        );
     }
     findings
 }

@@ -110,7 +110,10 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Vec<Finding> {
                 ),
             ),
         ];
-        findings.push(ctx.finding(&INFO, Status::Overdue, Some(later.date), evidence));
+        findings.push(
+            ctx.finding(&INFO, Status::Overdue, Some(later.date), evidence)
+                .about(question.code()),
+        );
     }
     findings
 }

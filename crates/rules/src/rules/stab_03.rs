@@ -78,7 +78,10 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Vec<Finding> {
             ),
         ];
         let due = (status == Status::Overdue).then_some(end);
-        findings.push(ctx.finding(&INFO, status, due, evidence));
+        findings.push(
+            ctx.finding(&INFO, status, due, evidence)
+                .about(end.to_string()),
+        );
     }
     findings
 }

@@ -120,7 +120,10 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Vec<Finding> {
             ),
             Evidence::new("Problem", problem),
         ];
-        findings.push(ctx.finding(&INFO, status, Some(due), evidence));
+        findings.push(
+            ctx.finding(&INFO, status, Some(due), evidence)
+                .about(decision.id.as_str()),
+        );
     }
     findings
 }

@@ -3,7 +3,10 @@
 //! assessments, life-story work, supervision and decisions, IRO challenges, panel
 //! decisions, statutory activity, pre-proceedings and care proceedings, and staying put.
 //!
-//! Everything is read off the child's 903 history (its [`Journey`]): plans follow the
+//! Every child has a fictional name, and a few a record restricted to named staff
+//! (`details`).
+//!
+//! Everything else is read off the child's 903 history (its [`Journey`]): plans follow the
 //! route the child actually took, proceedings follow the legal statuses, visits follow
 //! the placements, allocations follow the social-worker episodes. The inspection's
 //! patterns (`domain.md` §0) are drawn at the rates in `rates.rs`.
@@ -22,6 +25,7 @@
 mod activity;
 mod child;
 mod court;
+mod details;
 mod facts;
 mod organisation;
 mod oversight;
@@ -48,7 +52,7 @@ const SUPERVISION_SALT: u64 = 0x5075_E241_5100_0003;
 /// Generates the tracker's records for `children` (the borough's 903 histories, as
 /// [`crate::generate`] or [`crate::generate_as_at`] made them for `config`), as known
 /// on `as_at`: the organisation, and each child's records by 903 `CHILD` id (every
-/// child has an entry, empty when the tracker holds nothing about them).
+/// child has an entry, with at least the child's name and any restriction).
 ///
 /// Deterministic: the same seed and children give the same records.
 pub fn generate_tracker(
@@ -106,6 +110,12 @@ pub fn generate_tracker(
             .map(|i| sessions[i].clone())
             .collect();
         tracker.supervision.sort_by_key(|session| session.date);
+        tracker.details = Some(details::details(
+            config.seed,
+            &record.child,
+            &tracker,
+            &staff.organisation,
+        ));
         out.insert(record.child.clone(), tracker);
     }
     // In date order, then by the supervisee's id (sessions of the same worker and day

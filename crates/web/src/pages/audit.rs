@@ -104,6 +104,9 @@ pub(crate) struct AuditRow {
     action: String,
     child: String,
     detail: String,
+    /// Whether the child is linked: there is one, and the reader may see the child's
+    /// record (a record restricted to other staff is never linked).
+    link: bool,
 }
 
 impl AuditRow {
@@ -118,6 +121,7 @@ impl AuditRow {
             at,
             actor: entry.actor,
             action: entry.action,
+            link: entry.child.is_some(),
             child: entry.child.unwrap_or_default(),
             detail: entry.detail,
         }
@@ -209,7 +213,17 @@ async fn audit(
     } else {
         (page - 1) * PAGE_SIZE + 1
     };
-    let rows: Vec<AuditRow> = found.entries.into_iter().map(AuditRow::of).collect();
+    let borough = state.borough().await?;
+    let staff_id = user.user.staff_id.as_deref();
+    let rows: Vec<AuditRow> = found
+        .entries
+        .into_iter()
+        .map(AuditRow::of)
+        .map(|mut row| {
+            row.link = row.link && !row.child.is_empty() && borough.may_see(staff_id, &row.child);
+            row
+        })
+        .collect();
     render(&AuditLogPage {
         nav: Nav::of(&user),
         errors: Vec::new(),

@@ -1,4 +1,5 @@
-//! A child's record: summary, current permanence plan and open alerts.
+//! A child's record: summary, the journey timeline, the current permanence plan, and
+//! the child's alerts, open and closed, each linking to its trail.
 
 use std::sync::Arc;
 
@@ -10,11 +11,12 @@ use axum::routing::get;
 use permanence_domain::codes::Code;
 use permanence_domain::date::format_dmy;
 use permanence_domain::tracker::AllocationRole;
-use permanence_store::Store;
+use permanence_store::{Alerts, Store};
 
 use super::{AlertRow, Nav, render};
 use crate::auth::{CurrentUser, Permission};
 use crate::borough::Borough;
+use crate::timeline::{Timeline, timeline};
 use crate::{AppError, AppState};
 
 pub(super) fn routes() -> Router<AppState> {
@@ -32,10 +34,16 @@ pub(crate) struct SummaryRow {
 struct ChildPage {
     nav: Nav,
     child: String,
+    /// The name the child is known by (empty if none is recorded).
+    name: String,
     as_of: String,
     summary: Vec<SummaryRow>,
     plan: Vec<SummaryRow>,
     alerts: Vec<AlertRow>,
+    /// Alerts that have closed, newest first.
+    closed: Vec<AlertRow>,
+    /// The journey picture and its list (`templates/timeline.html`).
+    timeline: Timeline,
 }
 
 async fn child(
@@ -45,6 +53,10 @@ async fn child(
 ) -> Result<Response, AppError> {
     user.require(Permission::ReadChildren)?;
     let borough: Arc<Borough> = state.borough().await?;
+    // A record restricted to other staff answers exactly as a child who does not exist.
+    if !borough.may_see(user.user.staff_id.as_deref(), &id) {
+        return Err(AppError::NotFound);
+    }
     let journey = borough.journey(&id).ok_or(AppError::NotFound)?;
     let as_of = borough.as_of;
     let episode = journey.episode_on(as_of);
@@ -135,7 +147,20 @@ async fn child(
             value: current.target.map_or_else(|| "Not set".into(), format_dmy),
         });
     }
-    let alerts = borough.findings_for(&id).map(AlertRow::of).collect();
+    let (mut alerts, closed): (Vec<AlertRow>, Vec<AlertRow>) = state
+        .store()
+        .child_alerts(&id)?
+        .iter()
+        .map(|alert| AlertRow::of(alert, &borough))
+        .partition(|row| row.open);
+    // Most overdue first, as the engine orders them.
+    alerts.sort_by(|a, b| {
+        b.days_overdue
+            .cmp(&a.days_overdue)
+            .then(a.rule.cmp(&b.rule))
+    });
+    let findings: Vec<_> = borough.findings_for(&id).collect();
+    let timeline = timeline(journey, tracker, &findings, as_of);
     state.store().audit(
         &user.user.username,
         "view_child",
@@ -144,10 +169,13 @@ async fn child(
     )?;
     render(&ChildPage {
         nav: Nav::of(&user),
+        name: borough.child_name(&id).unwrap_or_default().to_string(),
         child: id,
         as_of: format_dmy(as_of),
         summary,
         plan,
         alerts,
+        closed,
+        timeline,
     })
 }

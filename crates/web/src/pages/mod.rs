@@ -5,11 +5,16 @@
 //! alert rows, CSV downloads). Each handler checks the user's role before it reads
 //! anything (see `docs/access.md`).
 
+mod alerts;
 mod audit;
 mod child;
 mod children;
 mod home;
+mod iro;
 mod login;
+mod panels;
+mod records;
+mod teams;
 
 use askama::Template;
 use axum::Router;
@@ -18,9 +23,10 @@ use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use permanence_domain::date::format_dmy;
-use permanence_rules::Finding;
+use permanence_store::Alert;
 
 use crate::auth::{self, CurrentUser, Permission};
+use crate::borough::Borough;
 use crate::{AppError, AppState};
 
 /// Rows per page of the lists.
@@ -33,6 +39,11 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(children::routes())
         .merge(child::routes())
         .merge(audit::routes())
+        .merge(alerts::routes())
+        .merge(records::routes())
+        .merge(teams::routes())
+        .merge(iro::routes())
+        .merge(panels::routes())
         .route("/accessibility", get(accessibility))
         .route("/assets/app.css", get(stylesheet))
         .fallback(|| async { AppError::NotFound })
@@ -43,6 +54,9 @@ pub(crate) struct Nav {
     pub(crate) user: Option<NavUser>,
     pub(crate) can_read_children: bool,
     pub(crate) can_view_audit: bool,
+    pub(crate) can_view_teams: bool,
+    pub(crate) can_view_iro: bool,
+    pub(crate) can_view_panels: bool,
     pub(crate) csrf_token: String,
 }
 
@@ -57,6 +71,9 @@ impl Nav {
             user: None,
             can_read_children: false,
             can_view_audit: false,
+            can_view_teams: false,
+            can_view_iro: false,
+            can_view_panels: false,
             csrf_token: String::new(),
         }
     }
@@ -69,6 +86,9 @@ impl Nav {
             }),
             can_read_children: user.role.can(Permission::ReadChildren),
             can_view_audit: user.role.can(Permission::ViewAuditLog),
+            can_view_teams: user.role.can(Permission::ViewTeamOversight),
+            can_view_iro: user.role.can(Permission::ViewIroOversight),
+            can_view_panels: user.role.can(Permission::ViewPanels),
             csrf_token: user.csrf_token.clone(),
         }
     }
@@ -100,36 +120,79 @@ pub(crate) fn render(template: &impl Template) -> Result<Response, AppError> {
 
 // ---------------------------------------------------------------- shared
 
-/// A finding as a table row.
+/// A stored alert as pages show it: in tables of alerts and on its own page.
 pub(crate) struct AlertRow {
+    id: i64,
     child: String,
-    rule: &'static str,
-    title: &'static str,
+    rule: String,
+    title: String,
+    subject: String,
+    open: bool,
+    opened_on: String,
+    closed_on: String,
     status: &'static str,
     status_class: &'static str,
     due: String,
-    days_overdue: i32,
+    days_overdue: i64,
+    owner: String,
+    escalated_to: String,
+    escalated: bool,
+    decision: String,
     evidence: String,
 }
 
 impl AlertRow {
-    pub(crate) fn of(finding: &Finding) -> AlertRow {
+    /// Whether it is open and overdue.
+    pub(crate) fn is_overdue(&self) -> bool {
+        self.open && self.status_class == "app-tag--red"
+    }
+
+    pub(crate) fn of(alert: &Alert, borough: &Borough) -> AlertRow {
+        let person = |role: &str, id: &Option<String>| {
+            let role = permanence_rules::Role::ALL
+                .iter()
+                .find(|r| r.as_str() == role)
+                .map_or(role.to_string(), |r| r.label().to_lowercase());
+            match id {
+                Some(id) => match borough.staff_name(id) {
+                    Some(name) => format!("{name} ({id}), {role}"),
+                    None => format!("{id}, {role}"),
+                },
+                None => role,
+            }
+        };
+        let (status, status_class) = match (alert.is_open(), alert.status.as_str()) {
+            (false, _) => ("Closed", "app-tag--grey"),
+            (true, "overdue") => ("Overdue", "app-tag--red"),
+            (true, "due_soon") => ("Due soon", "app-tag--yellow"),
+            (true, _) => ("Cannot decide", "app-tag--grey"),
+        };
+        let days_overdue = match (alert.is_open() && alert.status == "overdue", alert.due) {
+            (true, Some(due)) => (borough.as_of - due).get_days().max(0).into(),
+            _ => 0,
+        };
         AlertRow {
-            child: finding.child.clone(),
-            rule: finding.rule,
-            title: finding.title,
-            status: finding.status.label(),
-            status_class: match finding.status {
-                permanence_rules::Status::Overdue => "app-tag--red",
-                permanence_rules::Status::DueSoon => "app-tag--yellow",
-                _ => "app-tag--grey",
+            id: alert.id,
+            child: alert.child.clone(),
+            rule: alert.rule.clone(),
+            title: alert.title.clone(),
+            subject: alert.subject.clone().unwrap_or_default(),
+            open: alert.is_open(),
+            opened_on: format_dmy(alert.opened_on),
+            closed_on: alert.closed_on.map(format_dmy).unwrap_or_default(),
+            status,
+            status_class,
+            due: alert.due.map_or_else(|| "Not known".into(), format_dmy),
+            days_overdue,
+            owner: person(&alert.owner_role, &alert.owner),
+            escalated_to: person(&alert.escalated_to_role, &alert.escalated_to),
+            escalated: alert.escalated_to_role != alert.owner_role,
+            decision: match (&alert.decision, alert.decision_due) {
+                (Some(id), Some(due)) => format!("{id}, due {}", format_dmy(due)),
+                (Some(id), None) => id.clone(),
+                _ => String::new(),
             },
-            due: finding
-                .due
-                .map(format_dmy)
-                .unwrap_or_else(|| "Not known".into()),
-            days_overdue: finding.days_overdue,
-            evidence: finding.evidence_text(),
+            evidence: alert.evidence.clone(),
         }
     }
 }

@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use permanence_store::Alerts;
+
 use crate::common::*;
 #[tokio::test(flavor = "multi_thread")]
 async fn a_wrong_password_is_answered_with_the_error_summary_and_the_input_kept() {
@@ -369,7 +371,10 @@ async fn the_children_list_filters_sorts_pages_and_downloads_what_it_shows() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next(),
-        Some("Child,Looked after,Age,Legal status,Placement type,Days in care,Open alerts")
+        Some(
+            "Child,Looked after,Age,Legal status,Placement type,Days in care,Open alerts,Name,\
+             Team,Social worker,IRO,Primary plan"
+        )
     );
     let children: Vec<&str> = lines.map(|l| l.split(',').next().unwrap()).collect();
     assert_eq!(children, expected);
@@ -396,13 +401,22 @@ async fn a_childs_page_shows_the_record_and_every_view_is_audited() {
         "Age",
         "Permanence plan",
         "Open alerts",
-        "Evidence",
+        "Closed alerts",
     ] {
         assert!(page.contains(text), "{text}");
     }
     let borough = Borough::load(&app.store(), &Policy::default(), today()).unwrap();
     let finding = borough.findings_for(&app.child).next().unwrap();
     assert!(page.contains(finding.rule));
+    // Each open alert links to its trail.
+    let alert = app
+        .store()
+        .child_alerts(&app.child)
+        .unwrap()
+        .into_iter()
+        .find(|a| a.rule == finding.rule)
+        .unwrap();
+    assert!(page.contains(&format!(r#"href="/alerts/{}""#, alert.id)));
     let log = app.store().audit_log(Some(&app.child)).unwrap();
     let view = log.iter().find(|e| e.action == "view_child").unwrap();
     assert_eq!(view.actor, "iro");

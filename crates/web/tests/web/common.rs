@@ -202,3 +202,105 @@ pub fn hidden_token(page: &str) -> String {
 pub fn location(response: &reqwest::Response) -> &str {
     response.headers()["location"].to_str().unwrap()
 }
+
+impl TestApp {
+    /// Adds an account with the test password, linked to a member of staff or not.
+    pub fn add_user(&self, username: &str, display_name: &str, role: Role, staff_id: Option<&str>) {
+        self.store()
+            .add_user(&permanence_store::NewUser {
+                username,
+                display_name,
+                role: role.code(),
+                staff_id,
+                password_hash: &hash_password(PASSWORD).unwrap(),
+            })
+            .unwrap();
+    }
+}
+
+// ---------------------------------------------------------------- records (forms)
+
+impl TestApp {
+    /// Links an account to a person in the staff register (`None`: unlinks it), as an
+    /// administrator would; the next request of its sessions sees the change.
+    pub fn set_staff_id(&self, username: &str, staff_id: Option<&str>) {
+        rusqlite::Connection::open(&self.db)
+            .unwrap()
+            .execute(
+                "UPDATE app_user SET staff_id = ?1 WHERE username = ?2",
+                rusqlite::params![staff_id, username],
+            )
+            .unwrap();
+    }
+
+    /// The borough as the database holds it now, evaluated today.
+    pub fn borough(&self) -> Borough {
+        Borough::load(&self.store(), &Policy::default(), today()).unwrap()
+    }
+
+    /// Posts a form as a browser does.
+    pub async fn post_form(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        pairs: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
+            .post(self.url(path))
+            .form(pairs)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+/// The value of a page's hidden input `name`.
+pub fn hidden_value(page: &str, name: &str) -> String {
+    let marker = format!(r#"type="hidden" name="{name}" value=""#);
+    let start = page.find(&marker).expect("the page has the hidden input") + marker.len();
+    let end = page[start..].find('"').unwrap();
+    page[start..start + end].to_string()
+}
+
+/// Percent-encodes a path segment or query value (every byte but the unreserved ones).
+pub fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+impl TestApp {
+    /// Serves the app's database again, as it is now, from a fresh server on a new port
+    /// (a server loads every record when it starts): for tests that change records in
+    /// the store underneath. Accounts are kept; sign in again.
+    pub async fn restart(mut self) -> TestApp {
+        let settings = Settings {
+            secure_cookies: false,
+            ..Settings::default()
+        };
+        let state = AppState::open(self.db.clone(), Policy::default(), settings).unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        self.address = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(permanence_web::serve(listener, state));
+        self
+    }
+
+    /// Stores tracker records (canonical values, as read from a template) as an import
+    /// would; the running server sees them after [`TestApp::restart`].
+    pub fn save_tracker_records(&self, records: &[permanence_tracker::RawRecord]) {
+        self.store()
+            .save_tracker_import(&NewTrackerImport {
+                recorded_by: "test",
+                source: "test",
+                summary: "test records",
+                records: records.iter().map(|r| (r, "test")).collect(),
+            })
+            .unwrap();
+    }
+}

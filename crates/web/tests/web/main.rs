@@ -4,4 +4,10 @@
 
 mod common;
 
+mod alerts;
 mod basics;
+mod browser;
+mod children_list;
+mod oversight;
+mod records;
+mod timeline;

@@ -74,6 +74,19 @@ impl SqliteStore {
         Ok(Some(store))
     }
 
+    /// Sets the database up for a server, which many requests use at once: write-ahead
+    /// logging (readers never wait for a writer) with `synchronous = NORMAL` (a commit
+    /// waits for the log, not for every page to reach the disk: a power cut may lose the
+    /// latest commits, a crash of the program cannot). The journal mode stays with the
+    /// file; the synchronous setting is this connection's.
+    pub fn for_server(&self) -> Result<(), StoreError> {
+        self.connection
+            .pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
+        self.connection
+            .pragma_update(None, "synchronous", "NORMAL")?;
+        Ok(())
+    }
+
     /// A database in memory, for tests.
     pub fn in_memory() -> Result<SqliteStore, StoreError> {
         Self::prepare(Connection::open_in_memory()?)

@@ -423,6 +423,9 @@ impl CurrentUser {
     }
 }
 
+/// How stale a session's last-seen time may be before a request writes it again.
+const TOUCH_EVERY_SECONDS: i64 = 60;
+
 /// The session's user, if the request has a live session (touching it), else None.
 pub(crate) fn session_user(
     state: &AppState,
@@ -448,7 +451,11 @@ pub(crate) fn session_user(
             user.username
         )));
     };
-    store.touch_session(&hash, now)?;
+    // Written at most once a minute: an idle timeout counted in minutes loses nothing,
+    // and most requests then write nothing but their audit entries.
+    if now - session.last_seen_at >= TOUCH_EVERY_SECONDS {
+        store.touch_session(&hash, now)?;
+    }
     Ok(Some(CurrentUser {
         user,
         role,

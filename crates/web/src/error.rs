@@ -1,5 +1,5 @@
-//! The web layer's one error type, and the error pages it becomes: 403, 404 and 500
-//! pages that say what the user can do and nothing about the system. The detail of an
+//! The web layer's one error type, and the error pages it becomes: 403, 404, 413 and
+//! 500 pages that say what the user can do and nothing about the system. The detail of an
 //! internal error goes to the server's log, never to the page.
 
 use askama::Template;
@@ -17,6 +17,9 @@ pub enum AppError {
     /// No such page or record.
     #[error("not found")]
     NotFound,
+    /// The request was larger than any form of the application sends.
+    #[error("request too large")]
+    TooLarge,
     /// Anything else: logged, and answered with a page that reveals nothing.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -57,12 +60,19 @@ impl IntoResponse for AppError {
                 "If you typed the web address, check it is correct. If you pasted it, check you \
                  copied the entire address.",
             ),
+            AppError::TooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "What you sent is too large",
+                "Nothing was saved. Go back, shorten the longest text (a form takes up to \
+                 64 KB in all) and send it again.",
+            ),
             AppError::Internal(error) => {
-                eprintln!("internal error: {error:#}");
+                tracing::error!("internal error: {error:#}");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "Sorry, there is a problem with the service",
-                    "Try again later. Nothing you entered has been saved twice.",
+                    "Try again later. If you were saving something, check whether it was \
+                     saved before you send it again.",
                 )
             }
         };
@@ -75,5 +85,15 @@ impl IntoResponse for AppError {
             Ok(html) => (status, Html(html)).into_response(),
             Err(_) => (status, title).into_response(),
         }
+    }
+}
+
+/// Gives a request refused for its size (by the body limit, before any handler runs)
+/// the same kind of page as every other error.
+pub(crate) async fn too_large_page(response: Response) -> Response {
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::TooLarge.into_response()
+    } else {
+        response
     }
 }

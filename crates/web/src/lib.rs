@@ -90,6 +90,7 @@ impl AppState {
             )
         })?;
         let mut store = store;
+        store.for_server()?;
         let (borough, _) =
             evaluation::evaluate(&mut store, &policy, borough::today(), "start-up", "system")?;
         Ok(AppState {
@@ -156,6 +157,7 @@ impl AppState {
             // A separate connection, so that requests are not held up meanwhile.
             let mut store = SqliteStore::open_existing(&state.inner.db)?
                 .ok_or_else(|| anyhow::anyhow!("the database has gone"))?;
+            store.for_server()?;
             evaluation::evaluate(&mut store, &state.inner.policy, today, trigger, actor)
         })
         .await
@@ -183,6 +185,9 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     pages::routes()
         .with_state(state)
+        // Innermost, so that a refusal for size gets the error page and every header.
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(64 * 1024))
+        .layer(axum::middleware::map_response(error::too_large_page))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(
@@ -210,7 +215,6 @@ pub fn router(state: AppState) -> Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(64 * 1024))
 }
 
 /// Serves the application on `listener` until the process is interrupted (Ctrl-C).

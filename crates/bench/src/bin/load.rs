@@ -70,11 +70,6 @@ struct Options {
     /// as `/dev/shm` takes the disk's flushes out of the measure.
     #[arg(long)]
     dir: Option<std::path::PathBuf>,
-    /// An experiment: switch the database to SQLite's write-ahead log before serving
-    /// (the setting stays with the file). As shipped, the store keeps SQLite's default
-    /// rollback journal.
-    #[arg(long)]
-    wal: bool,
 }
 
 /// The pages measured.
@@ -140,12 +135,6 @@ fn run(options: Options) -> anyhow::Result<bool> {
         started.elapsed().as_secs_f64()
     );
     let accounts = add_accounts(&db, as_of, options.sessions)?;
-    if options.wal {
-        let connection = rusqlite::Connection::open(&db)?;
-        let mode: String =
-            connection.pragma_update_and_check(None, "journal_mode", "wal", |row| row.get(0))?;
-        println!("experiment: the database's journal mode is now {mode}");
-    }
     println!("database: {}", db.display());
 
     // The server, on a runtime of its own with a worker per core, as `permanence serve`.

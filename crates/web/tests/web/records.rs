@@ -569,7 +569,7 @@ async fn the_child_of_the_path_wins_and_oversized_or_forged_forms_are_refused() 
         "nothing for the child the form named"
     );
 
-    // Too big: a clean 413.
+    // Too big: a clean 413, an error page like the others with the security headers.
     let big = "x".repeat(70 * 1024);
     let response = client
         .post(app.url(&path))
@@ -578,6 +578,9 @@ async fn the_child_of_the_path_wins_and_oversized_or_forged_forms_are_refused() 
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(response.headers().contains_key("content-security-policy"));
+    let page = response.text().await.unwrap();
+    assert!(page.contains("What you sent is too large"), "{page}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -319,6 +319,21 @@ fn alert_row(row: &Row<'_>) -> Result<Alert, rusqlite::Error> {
     })
 }
 
+/// The alerts a `WHERE` clause (with its `ORDER BY`) selects.
+fn alerts_where(
+    store: &SqliteStore,
+    clause: &str,
+    params: impl rusqlite::Params,
+) -> Result<Vec<Alert>, StoreError> {
+    let mut statement = store
+        .connection()
+        .prepare(&format!("SELECT {ALERT_COLUMNS} FROM alert WHERE {clause}"))?;
+    let alerts = statement
+        .query_map(params, alert_row)?
+        .collect::<Result<_, _>>()?;
+    Ok(alerts)
+}
+
 fn run_row(row: &Row<'_>) -> Result<EvaluationRun, rusqlite::Error> {
     let count = |i| row.get::<_, i64>(i).map(|n| n as usize);
     Ok(EvaluationRun {
@@ -455,35 +470,20 @@ impl Alerts for SqliteStore {
     }
 
     fn open_alerts(&self) -> Result<Vec<Alert>, StoreError> {
-        let mut statement = self.connection().prepare(&format!(
-            "SELECT {ALERT_COLUMNS} FROM alert WHERE closed_on IS NULL ORDER BY id"
-        ))?;
-        let alerts = statement
-            .query_map([], alert_row)?
-            .collect::<Result<_, _>>()?;
-        Ok(alerts)
+        alerts_where(self, "closed_on IS NULL ORDER BY id", [])
     }
 
     fn open_alerts_for(&self, staff_id: &str) -> Result<Vec<Alert>, StoreError> {
-        let mut statement = self.connection().prepare(&format!(
-            "SELECT {ALERT_COLUMNS} FROM alert
-             WHERE closed_on IS NULL AND (owner = ?1 OR escalated_to = ?1)
-             ORDER BY due IS NULL, due, child, rule, id"
-        ))?;
-        let alerts = statement
-            .query_map([staff_id], alert_row)?
-            .collect::<Result<_, _>>()?;
-        Ok(alerts)
+        alerts_where(
+            self,
+            "closed_on IS NULL AND (owner = ?1 OR escalated_to = ?1)
+             ORDER BY due IS NULL, due, child, rule, id",
+            [staff_id],
+        )
     }
 
     fn child_alerts(&self, child: &str) -> Result<Vec<Alert>, StoreError> {
-        let mut statement = self.connection().prepare(&format!(
-            "SELECT {ALERT_COLUMNS} FROM alert WHERE child = ?1 ORDER BY id DESC"
-        ))?;
-        let alerts = statement
-            .query_map([child], alert_row)?
-            .collect::<Result<_, _>>()?;
-        Ok(alerts)
+        alerts_where(self, "child = ?1 ORDER BY id DESC", [child])
     }
 
     fn alert(&self, id: i64) -> Result<Option<Alert>, StoreError> {

@@ -413,6 +413,24 @@ impl CurrentUser {
         }
     }
 
+    /// Whether the user may add and correct records of this kind about this child on the
+    /// borough's day: the role's kinds ([`Role::may_change`]) and their [`Reach`].
+    pub(crate) fn may_change(
+        &self,
+        borough: &crate::borough::Borough,
+        kind: Kind,
+        child: &str,
+    ) -> bool {
+        self.role.may_change(kind).is_some_and(|reach| {
+            reach.covers(
+                self.user.staff_id.as_deref(),
+                &borough.organisation,
+                borough.trackers.get(child),
+                borough.as_of,
+            )
+        })
+    }
+
     /// Refuses (403) unless the form carries the session's CSRF token.
     pub fn check_csrf(&self, token: &str) -> Result<(), AppError> {
         if same_secret(token, &self.csrf_token) {

@@ -3,9 +3,12 @@
 //! internal error goes to the server's log, never to the page.
 
 use askama::Template;
-use axum::http::StatusCode;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 
+use crate::AppState;
 use crate::pages::Nav;
 
 /// Why a request failed.
@@ -76,15 +79,65 @@ impl IntoResponse for AppError {
                 )
             }
         };
-        let page = ErrorPage {
-            nav: Nav::anonymous(),
+        let shown = Shown {
+            status,
             title,
             message,
         };
+        let mut response = shown.render(Nav::anonymous());
+        // So that `with_nav` can give a signed-in user their header back.
+        response.extensions_mut().insert(shown);
+        response
+    }
+}
+
+/// An error page as answered, kept with the response so that it can be drawn again with
+/// the signed-in user's header.
+#[derive(Clone, Copy)]
+struct Shown {
+    status: StatusCode,
+    title: &'static str,
+    message: &'static str,
+}
+
+impl Shown {
+    fn render(self, nav: Nav) -> Response {
+        let page = ErrorPage {
+            nav,
+            title: self.title,
+            message: self.message,
+        };
         match page.render() {
-            Ok(html) => (status, Html(html)).into_response(),
-            Err(_) => (status, title).into_response(),
+            Ok(html) => (self.status, Html(html)).into_response(),
+            Err(_) => (self.status, self.title).into_response(),
         }
+    }
+}
+
+/// Draws an error page again with the header of the user signed in, if any (their
+/// navigation and sign-out), which the error itself cannot know.
+pub(crate) async fn with_nav(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let cookies = request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .cloned()
+        .collect::<Vec<_>>();
+    let response = next.run(request).await;
+    let Some(shown) = response.extensions().get::<Shown>().copied() else {
+        return response;
+    };
+    let mut headers = HeaderMap::new();
+    for cookie in cookies {
+        headers.append(header::COOKIE, cookie);
+    }
+    match crate::auth::session_user(&state, &headers) {
+        Ok(Some(user)) => shown.render(Nav::of(&user)),
+        _ => response,
     }
 }
 

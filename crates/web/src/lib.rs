@@ -184,10 +184,11 @@ impl AppState {
 /// The application's routes with its security headers.
 pub fn router(state: AppState) -> Router {
     pages::routes()
-        .with_state(state)
+        .with_state(state.clone())
         // Innermost, so that a refusal for size gets the error page and every header.
         .layer(tower_http::limit::RequestBodyLimitLayer::new(64 * 1024))
         .layer(axum::middleware::map_response(error::too_large_page))
+        .layer(axum::middleware::from_fn_with_state(state, error::with_nav))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(

@@ -70,18 +70,6 @@ fn find(
     Ok(alert)
 }
 
-/// Whether the user may change records of this kind about this child.
-fn may_change(user: &CurrentUser, borough: &Borough, kind: Kind, child: &str) -> bool {
-    user.role.may_change(kind).is_some_and(|reach| {
-        reach.covers(
-            user.user.staff_id.as_deref(),
-            &borough.organisation,
-            borough.trackers.get(child),
-            borough.as_of,
-        )
-    })
-}
-
 /// Whether the user may record a management decision on this alert: it is open and
 /// overdue (until then there is nothing to hold), and they may record decisions about
 /// the child and are in the staff register (a decision names who made it).
@@ -89,7 +77,7 @@ fn may_decide(user: &CurrentUser, borough: &Borough, alert: &Alert) -> bool {
     alert.is_open()
         && alert.status == "overdue"
         && user.user.staff_id.is_some()
-        && may_change(user, borough, Kind::Decision, &alert.child)
+        && user.may_change(borough, Kind::Decision, &alert.child)
 }
 
 #[derive(Deserialize)]
@@ -130,7 +118,7 @@ async fn alert_page(
     )?;
     let challenge_link = (alert.is_open()
         && user.user.staff_id.is_some()
-        && may_change(&user, &borough, Kind::IroChallenge, &alert.child))
+        && user.may_change(&borough, Kind::IroChallenge, &alert.child))
     .then(|| {
         format!(
             "/children/{}/records/iro_challenges/new?IRO={}&RAISED={}&CATEGORY=drift_and_delay",

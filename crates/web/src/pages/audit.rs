@@ -11,7 +11,8 @@ use permanence_store::{AuditEntry, AuditFilter, Store};
 use serde::Deserialize;
 
 use super::{
-    FieldError, FormErrors, Nav, PAGE_SIZE, csv_attachment, csv_cell, encode, parse_day, render,
+    FieldError, FormErrors, Nav, PAGE_SIZE, Paging, csv_cell, csv_download, date_range,
+    query_string, render,
 };
 use crate::auth::{CurrentUser, Permission};
 use crate::{AppError, AppState};
@@ -41,33 +42,7 @@ pub(crate) struct AuditQuery {
 impl AuditQuery {
     /// The store's filter, or the problems with the dates as typed.
     fn filter(&self) -> Result<AuditFilter, Vec<FieldError>> {
-        let mut errors = Vec::new();
-        let mut day = |field: &'static str, label: &str, text: &str| {
-            if text.trim().is_empty() {
-                return None;
-            }
-            let parsed = parse_day(text);
-            if parsed.is_none() {
-                errors.push(FieldError {
-                    field,
-                    message: format!("{label} must be a real date, like 27/03/2025 or 2025-03-27"),
-                });
-            }
-            parsed
-        };
-        let from = day("from", "The from date", &self.from);
-        let to = day("to", "The to date", &self.to);
-        if let (Some(from), Some(to)) = (from, to)
-            && to < from
-        {
-            errors.push(FieldError {
-                field: "to",
-                message: "The to date must be the same as or after the from date".into(),
-            });
-        }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
+        let (from, to) = date_range(&self.from, &self.to)?;
         let text = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
         Ok(AuditFilter {
             child: text(&self.child),
@@ -79,21 +54,15 @@ impl AuditQuery {
 
     /// The query string for these settings, with another page.
     fn with_page(&self, page: usize) -> String {
-        let pairs = [
-            ("child", self.child.trim()),
-            ("actor", self.actor.trim()),
-            ("from", self.from.trim()),
-            ("to", self.to.trim()),
-        ];
-        let mut query: Vec<String> = pairs
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| format!("{k}={}", encode(v)))
-            .collect();
-        if page > 1 {
-            query.push(format!("page={page}"));
-        }
-        query.join("&")
+        query_string(
+            &[
+                ("child", self.child.trim()),
+                ("actor", self.actor.trim()),
+                ("from", self.from.trim()),
+                ("to", self.to.trim()),
+            ],
+            page,
+        )
     }
 }
 
@@ -139,13 +108,7 @@ struct AuditLogPage {
     to: String,
     link_children: bool,
     rows: Vec<AuditRow>,
-    total: usize,
-    first: usize,
-    last: usize,
-    page: usize,
-    pages: usize,
-    previous: Option<String>,
-    next: Option<String>,
+    paging: Paging,
     csv: String,
 }
 
@@ -170,13 +133,7 @@ fn audit_errors(
         to: query.to.clone(),
         link_children: false,
         rows: Vec::new(),
-        total: 0,
-        first: 0,
-        last: 0,
-        page: 1,
-        pages: 1,
-        previous: None,
-        next: None,
+        paging: Paging::empty(),
         csv: String::new(),
     };
     Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())
@@ -192,26 +149,19 @@ async fn audit(
         Ok(filter) => filter,
         Err(errors) => return audit_errors(&user, &query, errors),
     };
-    let (found, page, pages) = {
+    let (found, paging) = {
         let mut store = state.store();
         let total = store.audit_search(&filter, 0, Some(0))?.total;
-        let pages = total.div_ceil(PAGE_SIZE).max(1);
-        let page = query.page.unwrap_or(1).clamp(1, pages);
-        let found = store.audit_search(&filter, (page - 1) * PAGE_SIZE, Some(PAGE_SIZE))?;
+        let paging = Paging::new(total, query.page, |page| query.with_page(page));
+        let found = store.audit_search(&filter, paging.offset(), Some(PAGE_SIZE))?;
         // Recorded after reading, so the page shows the log as it was when opened.
         store.audit(
             &user.user.username,
             "view_audit",
             None,
-            &format!("web: audit log ({})", query.with_page(page)),
+            &format!("web: audit log ({})", query.with_page(paging.page)),
         )?;
-        (found, page, pages)
-    };
-    let total = found.total;
-    let first = if total == 0 {
-        0
-    } else {
-        (page - 1) * PAGE_SIZE + 1
+        (found, paging)
     };
     let borough = state.borough().await?;
     let staff_id = user.user.staff_id.as_deref();
@@ -232,14 +182,8 @@ async fn audit(
         from: query.from.trim().to_string(),
         to: query.to.trim().to_string(),
         link_children: user.role.can(Permission::ReadChildren),
-        first,
-        last: first + rows.len().saturating_sub(1),
         rows,
-        total,
-        page,
-        pages,
-        previous: (page > 1).then(|| query.with_page(page - 1)),
-        next: (page < pages).then(|| query.with_page(page + 1)),
+        paging,
         csv: query.with_page(1),
     })
 }
@@ -255,31 +199,24 @@ async fn audit_csv(
         Err(errors) => return audit_errors(&user, &query, errors),
     };
     let entries = state.store().audit_search(&filter, 0, None)?.entries;
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let write = |writer: &mut csv::Writer<Vec<u8>>| -> Result<(), csv::Error> {
-        writer.write_record(["When (UTC)", "Who", "Action", "Child", "Detail"])?;
-        for row in entries.into_iter().map(AuditRow::of) {
-            writer.write_record([
+    csv_download(
+        &state,
+        &user,
+        "export_audit",
+        format!("web: audit log as CSV ({})", query.with_page(1)),
+        &format!(
+            "audit-log-{}.csv",
+            jiff::Timestamp::now().strftime("%Y-%m-%d")
+        ),
+        &["When (UTC)", "Who", "Action", "Child", "Detail"],
+        entries.into_iter().map(AuditRow::of).map(|row| {
+            vec![
                 row.at,
                 csv_cell(row.actor),
                 row.action,
                 csv_cell(row.child),
                 csv_cell(row.detail),
-            ])?;
-        }
-        writer.flush()?;
-        Ok(())
-    };
-    write(&mut writer).map_err(|e| AppError::Internal(e.into()))?;
-    state.store().audit(
-        &user.user.username,
-        "export_audit",
-        None,
-        &format!("web: audit log as CSV ({})", query.with_page(1)),
-    )?;
-    let file = format!(
-        "audit-log-{}.csv",
-        jiff::Timestamp::now().strftime("%Y-%m-%d")
-    );
-    csv_attachment(&file, writer)
+            ]
+        }),
+    )
 }

@@ -18,9 +18,8 @@ use axum::routing::get;
 use permanence_domain::codes::{Code, LegalStatus, Placement};
 use permanence_domain::date::format_dmy;
 use permanence_domain::tracker::PermanenceOption;
-use permanence_store::Store;
 
-use super::{Nav, PAGE_SIZE, csv_attachment, csv_cell, encode, render};
+use super::{Choice, Nav, Paging, csv_cell, csv_download, query_string, render, staff_label};
 use crate::auth::{CurrentUser, Permission};
 use crate::borough::{AgeBand, Borough, ChildRow, TimeInCare};
 use crate::{AppError, AppState};
@@ -266,15 +265,7 @@ impl<'b> ListQuery<'b> {
                 }),
             ),
         ];
-        let mut query: Vec<String> = pairs
-            .iter()
-            .filter_map(|(k, v)| v.filter(|v| !v.is_empty()).map(|v| (k, v)))
-            .map(|(k, v)| format!("{k}={}", encode(v)))
-            .collect();
-        if page > 1 {
-            query.push(format!("page={page}"));
-        }
-        query.join("&")
+        query_string(&pairs.map(|(k, v)| (k, v.unwrap_or_default())), page)
     }
 
     /// The query string for these settings at another page.
@@ -297,13 +288,6 @@ fn missing_last<T: Ord>(a: Option<T>, b: Option<T>, descending: bool) -> Orderin
         (None, Some(_)) => Ordering::Greater,
         (None, None) => Ordering::Equal,
     }
-}
-
-/// A select's option.
-pub(crate) struct Choice {
-    value: String,
-    label: String,
-    selected: bool,
 }
 
 /// A filter shown as a select: "Any", then the values present among the children the
@@ -361,13 +345,6 @@ fn present<'r, T: Ord + Copy + 'r>(
     values.sort_unstable();
     values.dedup();
     values
-}
-
-/// A member of staff as a choice: "Name (ID)", or the id alone.
-fn staff_label(borough: &Borough, id: &str) -> String {
-    borough
-        .staff_name(id)
-        .map_or_else(|| id.to_string(), |name| format!("{name} ({id})"))
 }
 
 /// Staff as choices, by label.
@@ -589,13 +566,7 @@ struct ChildrenPage {
     filters: Vec<SelectFilter>,
     headers: SortHeaders,
     rows: Vec<ShownRow>,
-    total: usize,
-    first: usize,
-    last: usize,
-    page: usize,
-    pages: usize,
-    previous: Option<String>,
-    next: Option<String>,
+    paging: Paging,
     csv: String,
     as_of: String,
 }
@@ -620,20 +591,13 @@ async fn children(
     let visible = visible_rows(&borough, &user);
     let query = ListQuery::parse(&pairs, &borough);
     let selected = query.select(&visible);
-    let total = selected.len();
-    let pages = total.div_ceil(PAGE_SIZE).max(1);
-    let page = query.page.clamp(1, pages);
-    let shown: Vec<ShownRow> = selected
-        .iter()
-        .skip((page - 1) * PAGE_SIZE)
-        .take(PAGE_SIZE)
+    let paging = Paging::new(selected.len(), Some(query.page), |page| {
+        query.with_page(page)
+    });
+    let shown: Vec<ShownRow> = paging
+        .of(&selected)
         .map(|r| ShownRow::of(r, &borough))
         .collect();
-    let first = if total == 0 {
-        0
-    } else {
-        (page - 1) * PAGE_SIZE + 1
-    };
     let page_view = ChildrenPage {
         nav: Nav::of(&user),
         q: query.q.clone(),
@@ -649,14 +613,8 @@ async fn children(
         worker: query.worker.unwrap_or_default().to_string(),
         filters: filters(&borough, &query, &visible),
         headers: sort_headers(&query),
-        first,
-        last: first + shown.len().saturating_sub(1),
         rows: shown,
-        total,
-        page,
-        pages,
-        previous: (page > 1).then(|| query.with_page(page - 1)),
-        next: (page < pages).then(|| query.with_page(page + 1)),
+        paging,
         csv: query.with_page(1),
         as_of: format_dmy(borough.as_of),
     };
@@ -688,12 +646,16 @@ async fn children_csv(
     let borough = state.borough().await?;
     let visible = visible_rows(&borough, &user);
     let query = ListQuery::parse(&pairs, &borough);
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let write = |writer: &mut csv::Writer<Vec<u8>>| -> Result<(), csv::Error> {
-        writer.write_record(CSV_HEADER)?;
-        for row in query.select(&visible) {
+    csv_download(
+        &state,
+        &user,
+        "export_children",
+        format!("web: children list as CSV ({})", query.with_page(1)),
+        &format!("children-{}.csv", borough.as_of),
+        &CSV_HEADER,
+        query.select(&visible).into_iter().map(|row| {
             let row = ShownRow::of(row, &borough);
-            writer.write_record([
+            vec![
                 row.child,
                 row.looked_after.to_string(),
                 row.age.to_string(),
@@ -706,19 +668,9 @@ async fn children_csv(
                 csv_cell(row.social_worker),
                 csv_cell(row.iro),
                 row.plan,
-            ])?;
-        }
-        writer.flush()?;
-        Ok(())
-    };
-    write(&mut writer).map_err(|e| AppError::Internal(e.into()))?;
-    state.store().audit(
-        &user.user.username,
-        "export_children",
-        None,
-        &format!("web: children list as CSV ({})", query.with_page(1)),
-    )?;
-    csv_attachment(&format!("children-{}.csv", borough.as_of), writer)
+            ]
+        }),
+    )
 }
 
 #[cfg(test)]

@@ -6,11 +6,12 @@ use std::collections::HashSet;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use permanence_domain::date::format_dmy;
 use permanence_store::Alerts;
+use serde::Deserialize;
 
 use super::{AlertRow, Nav, encode, render};
 use crate::auth::{CurrentUser, Permission, Role};
@@ -38,7 +39,20 @@ struct HomePage {
     alerts: Vec<AlertRow>,
     /// Open alerts others own that have escalated to the user, by due date.
     escalated: Vec<AlertRow>,
+    /// How many of each there are (the tables show the first [`SHOWN`] unless asked).
+    alerts_total: usize,
+    escalated_total: usize,
     overdue: usize,
+}
+
+/// Alerts shown in each of the home page's tables unless all are asked for.
+const SHOWN: usize = 25;
+
+/// The home page's query: `all=yes` shows every alert.
+#[derive(Deserialize)]
+struct HomeQuery {
+    #[serde(default)]
+    all: String,
 }
 
 /// A manager's span: how many children, and the list that shows them.
@@ -47,7 +61,11 @@ struct Span {
     link: String,
 }
 
-async fn home(State(state): State<AppState>, user: CurrentUser) -> Result<Response, AppError> {
+async fn home(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(query): Query<HomeQuery>,
+) -> Result<Response, AppError> {
     let borough = state.borough().await?;
     let can_read_children = user.role.can(Permission::ReadChildren);
     let staff_id = user.user.staff_id.clone().unwrap_or_default();
@@ -85,6 +103,12 @@ async fn home(State(state): State<AppState>, user: CurrentUser) -> Result<Respon
             Role::TeamManager | Role::ServiceManager | Role::HeadOfService
         ))
     .then(|| span(&borough, &staff_id));
+    let (alerts_total, escalated_total) = (alerts.len(), escalated.len());
+    let overdue = alerts.iter().filter(|a| a.is_overdue()).count();
+    if query.all != "yes" {
+        alerts.truncate(SHOWN);
+        escalated.truncate(SHOWN);
+    }
     let page = HomePage {
         nav: Nav::of(&user),
         name: user.user.display_name.clone(),
@@ -99,9 +123,11 @@ async fn home(State(state): State<AppState>, user: CurrentUser) -> Result<Respon
             .count(),
         my_children,
         span,
-        overdue: alerts.iter().filter(|a| a.is_overdue()).count(),
+        overdue,
         alerts,
         escalated,
+        alerts_total,
+        escalated_total,
         staff_id,
     };
     render(&page)

@@ -4,6 +4,8 @@
 //! managers and heads of service see every IRO's counts and can open each. Children
 //! whose record is restricted to other staff are left out ([`Borough::may_see`]).
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -15,8 +17,7 @@ use permanence_domain::date::{add_days, add_months, days_between, format_dmy};
 use permanence_domain::tracker::{ChallengeStage, StaffRole};
 use permanence_rules::Status;
 
-use super::teams::{audit, write_csv};
-use super::{Nav, csv_attachment, render};
+use super::{Nav, csv_download, render, safe_cells};
 use crate::auth::{CurrentUser, Permission};
 use crate::borough::Borough;
 use crate::{AppError, AppState};
@@ -453,11 +454,7 @@ async fn one_iro(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    may_open(&user, &id)?;
-    let borough = state.borough().await?;
-    if !known_iro(&borough, &id) {
-        return Err(AppError::NotFound);
-    }
+    let borough = open_iro(&state, &user, &id).await?;
     render(&IroPage {
         nav: Nav::of(&user),
         as_of: format_dmy(borough.as_of),
@@ -469,38 +466,38 @@ async fn one_iro(
     })
 }
 
-fn children_writer(children: Vec<IroChild>) -> Result<csv::Writer<Vec<u8>>, AppError> {
-    write_csv(
-        &[
-            "Child",
-            "Name",
-            "Age",
-            "Placement",
-            "Last review",
-            "Next review due",
-            "Review timeliness",
-        ],
-        children.into_iter().map(|c| {
-            let timeliness = c.timeliness();
-            vec![
-                c.child,
-                c.name,
-                c.age.to_string(),
-                c.placement,
-                c.last_review,
-                c.next_review,
-                timeliness,
-            ]
-        }),
-    )
+/// The columns of a download of an IRO's children.
+const CHILDREN_COLUMNS: [&str; 7] = [
+    "Child",
+    "Name",
+    "Age",
+    "Placement",
+    "Last review",
+    "Next review due",
+    "Review timeliness",
+];
+
+/// An IRO's child as a row of a download.
+fn child_cells(c: IroChild) -> Vec<String> {
+    let timeliness = c.timeliness();
+    safe_cells(vec![
+        c.child,
+        c.name,
+        c.age.to_string(),
+        c.placement,
+        c.last_review,
+        c.next_review,
+        timeliness,
+    ])
 }
 
 /// `/iro.csv`: what `/iro` shows: every IRO's counts, or an IRO's own children.
 async fn iro_csv(State(state): State<AppState>, user: CurrentUser) -> Result<Response, AppError> {
     user.require(Permission::ViewIroOversight)?;
     let borough = state.borough().await?;
-    let writer = if user.role.can(Permission::ViewEveryIro) {
-        write_csv(
+    let staff = user.user.staff_id.as_deref();
+    let (columns, rows): (&[&str], Vec<Vec<String>>) = if user.role.can(Permission::ViewEveryIro) {
+        (
             &[
                 "Staff id",
                 "IRO",
@@ -512,10 +509,10 @@ async fn iro_csv(State(state): State<AppState>, user: CurrentUser) -> Result<Res
                 "Open challenges",
                 "Challenge responses overdue",
             ],
-            summaries(&borough, user.user.staff_id.as_deref())
+            summaries(&borough, staff)
                 .into_iter()
                 .map(|s| {
-                    vec![
+                    safe_cells(vec![
                         s.id,
                         s.name,
                         s.team,
@@ -525,18 +522,43 @@ async fn iro_csv(State(state): State<AppState>, user: CurrentUser) -> Result<Res
                         s.oldest_review.to_string(),
                         s.challenges.to_string(),
                         s.responses_overdue.to_string(),
-                    ]
-                }),
-        )?
+                    ])
+                })
+                .collect(),
+        )
     } else {
-        let children = match user.user.staff_id.as_deref().filter(|s| !s.is_empty()) {
-            Some(id) => caseload(&borough, user.user.staff_id.as_deref(), id),
+        let children = match staff.filter(|s| !s.is_empty()) {
+            Some(id) => caseload(&borough, staff, id),
             None => Vec::new(),
         };
-        children_writer(children)?
+        (
+            &CHILDREN_COLUMNS,
+            children.into_iter().map(child_cells).collect(),
+        )
     };
-    audit(&state, &user, "export_iro", "web: IRO page as CSV".into())?;
-    csv_attachment(&format!("iro-{}.csv", borough.as_of), writer)
+    csv_download(
+        &state,
+        &user,
+        "export_iro",
+        "web: IRO page as CSV".into(),
+        &format!("iro-{}.csv", borough.as_of),
+        columns,
+        rows,
+    )
+}
+
+/// The borough, once the user may open IRO `id` and the borough knows them.
+async fn open_iro(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+) -> Result<Arc<Borough>, AppError> {
+    may_open(user, id)?;
+    let borough = state.borough().await?;
+    if !known_iro(&borough, id) {
+        return Err(AppError::NotFound);
+    }
+    Ok(borough)
 }
 
 /// `/iro/{staff}/children.csv`: one IRO's children.
@@ -545,19 +567,18 @@ async fn children_csv(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    may_open(&user, &id)?;
-    let borough = state.borough().await?;
-    if !known_iro(&borough, &id) {
-        return Err(AppError::NotFound);
-    }
-    let writer = children_writer(caseload(&borough, user.user.staff_id.as_deref(), &id))?;
-    audit(
+    let borough = open_iro(&state, &user, &id).await?;
+    csv_download(
         &state,
         &user,
         "export_iro_children",
         format!("web: IRO {id}'s children as CSV"),
-    )?;
-    csv_attachment(&format!("iro-{id}-children-{}.csv", borough.as_of), writer)
+        &format!("iro-{id}-children-{}.csv", borough.as_of),
+        &CHILDREN_COLUMNS,
+        caseload(&borough, user.user.staff_id.as_deref(), &id)
+            .into_iter()
+            .map(child_cells),
+    )
 }
 
 /// `/iro/{staff}/challenges.csv`: one IRO's open challenges.
@@ -566,12 +587,13 @@ async fn challenges_csv(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    may_open(&user, &id)?;
-    let borough = state.borough().await?;
-    if !known_iro(&borough, &id) {
-        return Err(AppError::NotFound);
-    }
-    let writer = write_csv(
+    let borough = open_iro(&state, &user, &id).await?;
+    csv_download(
+        &state,
+        &user,
+        "export_iro_challenges",
+        format!("web: IRO {id}'s open challenges as CSV"),
+        &format!("iro-{id}-challenges-{}.csv", borough.as_of),
         &[
             "Challenge",
             "Child",
@@ -588,7 +610,7 @@ async fn challenges_csv(
         open_challenges(&borough, user.user.staff_id.as_deref(), &id)
             .into_iter()
             .map(|c| {
-                vec![
+                safe_cells(vec![
                     c.id,
                     c.child,
                     c.name,
@@ -600,18 +622,8 @@ async fn challenges_csv(
                     if c.response_overdue { "Yes" } else { "No" }.to_string(),
                     c.days_open.to_string(),
                     c.cafcass,
-                ]
+                ])
             }),
-    )?;
-    audit(
-        &state,
-        &user,
-        "export_iro_challenges",
-        format!("web: IRO {id}'s open challenges as CSV"),
-    )?;
-    csv_attachment(
-        &format!("iro-{id}-challenges-{}.csv", borough.as_of),
-        writer,
     )
 }
 

@@ -22,8 +22,9 @@ use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
+use permanence_domain::Date;
 use permanence_domain::date::format_dmy;
-use permanence_store::Alert;
+use permanence_store::{Alert, Store};
 
 use crate::auth::{self, CurrentUser, Permission};
 use crate::borough::Borough;
@@ -57,6 +58,9 @@ pub(crate) struct Nav {
     pub(crate) can_view_teams: bool,
     pub(crate) can_view_iro: bool,
     pub(crate) can_view_panels: bool,
+    /// Whether the user keeps reference data but reads no children (administrators):
+    /// their way to the staff, teams and panels.
+    pub(crate) keeps_reference_data: bool,
     pub(crate) csrf_token: String,
 }
 
@@ -74,6 +78,7 @@ impl Nav {
             can_view_teams: false,
             can_view_iro: false,
             can_view_panels: false,
+            keeps_reference_data: false,
             csrf_token: String::new(),
         }
     }
@@ -89,6 +94,7 @@ impl Nav {
             can_view_teams: user.role.can(Permission::ViewTeamOversight),
             can_view_iro: user.role.can(Permission::ViewIroOversight),
             can_view_panels: user.role.can(Permission::ViewPanels),
+            keeps_reference_data: !user.role.can(Permission::ReadChildren),
             csrf_token: user.csrf_token.clone(),
         }
     }
@@ -124,6 +130,8 @@ pub(crate) fn render(template: &impl Template) -> Result<Response, AppError> {
 pub(crate) struct AlertRow {
     id: i64,
     child: String,
+    /// The name the child is known by, if recorded.
+    name: String,
     rule: String,
     title: String,
     subject: String,
@@ -174,6 +182,10 @@ impl AlertRow {
         AlertRow {
             id: alert.id,
             child: alert.child.clone(),
+            name: borough
+                .child_name(&alert.child)
+                .unwrap_or_default()
+                .to_string(),
             rule: alert.rule.clone(),
             title: alert.title.clone(),
             subject: alert.subject.clone().unwrap_or_default(),
@@ -187,13 +199,156 @@ impl AlertRow {
             owner: person(&alert.owner_role, &alert.owner),
             escalated_to: person(&alert.escalated_to_role, &alert.escalated_to),
             escalated: alert.escalated_to_role != alert.owner_role,
-            decision: match (&alert.decision, alert.decision_due) {
-                (Some(id), Some(due)) => format!("{id}, due {}", format_dmy(due)),
-                (Some(id), None) => id.clone(),
-                _ => String::new(),
-            },
+            decision: decision_text(alert, borough),
             evidence: alert.evidence.clone(),
         }
+    }
+}
+
+/// A select's option.
+pub(crate) struct Choice {
+    pub(crate) value: String,
+    pub(crate) label: String,
+    pub(crate) selected: bool,
+}
+
+/// "Name (ID)", or the id when the register does not know the person.
+pub(crate) fn staff_label(borough: &Borough, id: &str) -> String {
+    borough
+        .staff_name(id)
+        .map(|name| format!("{name} ({id})"))
+        .unwrap_or_else(|| id.to_string())
+}
+
+/// Where a page of a list stands: rows `first` to `last` of `total` (counted from 1;
+/// both 0 when there are none), page `page` of `pages`, and the query strings of the
+/// pages either side. The templates show it with `pagination.html`.
+pub(crate) struct Paging {
+    pub(crate) total: usize,
+    pub(crate) first: usize,
+    pub(crate) last: usize,
+    pub(crate) page: usize,
+    pub(crate) pages: usize,
+    pub(crate) previous: Option<String>,
+    pub(crate) next: Option<String>,
+}
+
+impl Paging {
+    /// The page asked for (the first when none, the nearest one that exists when out of
+    /// range) of `total` rows, [`PAGE_SIZE`] a page; `link` writes a page's query string.
+    pub(crate) fn new(
+        total: usize,
+        asked: Option<usize>,
+        link: impl Fn(usize) -> String,
+    ) -> Paging {
+        let pages = total.div_ceil(PAGE_SIZE).max(1);
+        let page = asked.unwrap_or(1).clamp(1, pages);
+        let (first, last) = if total == 0 {
+            (0, 0)
+        } else {
+            ((page - 1) * PAGE_SIZE + 1, (page * PAGE_SIZE).min(total))
+        };
+        Paging {
+            total,
+            first,
+            last,
+            page,
+            pages,
+            previous: (page > 1).then(|| link(page - 1)),
+            next: (page < pages).then(|| link(page + 1)),
+        }
+    }
+
+    /// A list with nothing in it (one page, no links).
+    pub(crate) fn empty() -> Paging {
+        Paging::new(0, None, |_| String::new())
+    }
+
+    /// How many rows come before this page.
+    pub(crate) fn offset(&self) -> usize {
+        (self.page - 1) * PAGE_SIZE
+    }
+
+    /// This page's share of all the rows.
+    pub(crate) fn of<T>(&self, rows: impl IntoIterator<Item = T>) -> impl Iterator<Item = T> {
+        rows.into_iter().skip(self.offset()).take(PAGE_SIZE)
+    }
+}
+
+/// A query string of the pairs that have a value (percent-encoded), then the page when
+/// past the first.
+pub(crate) fn query_string(pairs: &[(&str, &str)], page: usize) -> String {
+    let mut query: Vec<String> = pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .collect();
+    if page > 1 {
+        query.push(format!("page={page}"));
+    }
+    query.join("&")
+}
+
+/// A range of days typed in the fields `from` and `to`, either left empty for no limit,
+/// or the problems with them: a day that does not read, or a range that ends before it
+/// begins.
+pub(crate) fn date_range(
+    from: &str,
+    to: &str,
+) -> Result<(Option<Date>, Option<Date>), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut day = |field: &'static str, label: &str, text: &str| {
+        if text.trim().is_empty() {
+            return None;
+        }
+        let parsed = parse_day(text);
+        if parsed.is_none() {
+            errors.push(FieldError {
+                field,
+                message: format!("{label} must be a real date, like 27/03/2025 or 2025-03-27"),
+            });
+        }
+        parsed
+    };
+    let from = day("from", "The from date", from);
+    let to = day("to", "The to date", to);
+    if let (Some(from), Some(to)) = (from, to)
+        && to < from
+    {
+        errors.push(FieldError {
+            field: "to",
+            message: "The to date must be the same as or after the from date".into(),
+        });
+    }
+    if errors.is_empty() {
+        Ok((from, to))
+    } else {
+        Err(errors)
+    }
+}
+
+/// The management decision holding an alert, as a manager reads it: what will happen,
+/// who will do it, by when.
+fn decision_text(alert: &Alert, borough: &Borough) -> String {
+    let Some(id) = &alert.decision else {
+        return String::new();
+    };
+    let recorded = borough
+        .trackers
+        .get(&alert.child)
+        .and_then(|t| t.decisions.iter().find(|d| &d.id == id));
+    let due = alert
+        .decision_due
+        .map(|d| format!(", by {}", format_dmy(d)))
+        .unwrap_or_default();
+    match recorded {
+        Some(decision) => {
+            let who = borough
+                .staff_name(&decision.owner)
+                .unwrap_or(decision.owner.as_str());
+            format!("{id}: \"{}\" ({who}{due})", decision.text)
+        }
+        None => format!("{id}{due}"),
     }
 }
 
@@ -210,14 +365,32 @@ pub(crate) fn encode(value: &str) -> String {
         .collect()
 }
 
-/// A finished CSV as a download named `file`.
-pub(crate) fn csv_attachment(
+/// A CSV download named `file`: the columns' names, then the rows with each cell as given (pass
+/// what people may have typed through [`csv_cell`], or a whole row through
+/// [`safe_cells`]). The download is recorded in the audit log as `action` with `detail`,
+/// once written.
+pub(crate) fn csv_download(
+    state: &AppState,
+    user: &CurrentUser,
+    action: &str,
+    detail: String,
     file: &str,
-    writer: csv::Writer<Vec<u8>>,
+    columns: &[&str],
+    rows: impl IntoIterator<Item = Vec<String>>,
 ) -> Result<Response, AppError> {
-    let body = writer
-        .into_inner()
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    let write = || -> Result<Vec<u8>, csv::Error> {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        writer.write_record(columns)?;
+        for row in rows {
+            writer.write_record(row)?;
+        }
+        writer.flush()?;
+        writer.into_inner().map_err(|e| e.into_error().into())
+    };
+    let body = write().map_err(|e| AppError::Internal(e.into()))?;
+    state
+        .store()
+        .audit(&user.user.username, action, None, &detail)?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
@@ -232,7 +405,7 @@ pub(crate) fn csv_attachment(
 }
 
 /// A day typed as `dd/mm/yyyy` or `yyyy-mm-dd`.
-pub(crate) fn parse_day(text: &str) -> Option<permanence_domain::Date> {
+pub(crate) fn parse_day(text: &str) -> Option<Date> {
     let text = text.trim();
     let b = text.as_bytes();
     let iso = b.len() == 10
@@ -246,6 +419,11 @@ pub(crate) fn parse_day(text: &str) -> Option<permanence_domain::Date> {
     } else {
         permanence_domain::date::parse_dmy(text).ok()
     }
+}
+
+/// A CSV row whose every cell a spreadsheet will not run as a formula.
+pub(crate) fn safe_cells(row: Vec<String>) -> Vec<String> {
+    row.into_iter().map(csv_cell).collect()
 }
 
 /// A CSV cell that a spreadsheet will not run as a formula.

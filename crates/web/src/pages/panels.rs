@@ -18,8 +18,10 @@ use permanence_domain::date::{days_between, format_dmy};
 use permanence_domain::tracker::{PanelDecision, PanelQuestion};
 use serde::Deserialize;
 
-use super::teams::{audit, write_csv};
-use super::{FieldError, FormErrors, Nav, PAGE_SIZE, csv_attachment, encode, parse_day, render};
+use super::{
+    Choice, FieldError, FormErrors, Nav, Paging, csv_download, date_range, query_string, render,
+    safe_cells, staff_label,
+};
 use crate::auth::{CurrentUser, Permission};
 use crate::borough::Borough;
 use crate::{AppError, AppState};
@@ -61,33 +63,7 @@ struct Filter {
 impl PanelsQuery {
     /// The filter, or the problems with the dates as typed.
     fn filter(&self, borough: &Borough) -> Result<Filter, Vec<FieldError>> {
-        let mut errors = Vec::new();
-        let mut day = |field: &'static str, label: &str, text: &str| {
-            if text.trim().is_empty() {
-                return None;
-            }
-            let parsed = parse_day(text);
-            if parsed.is_none() {
-                errors.push(FieldError {
-                    field,
-                    message: format!("{label} must be a real date, like 27/03/2025 or 2025-03-27"),
-                });
-            }
-            parsed
-        };
-        let from = day("from", "The from date", &self.from);
-        let to = day("to", "The to date", &self.to);
-        if let (Some(from), Some(to)) = (from, to)
-            && to < from
-        {
-            errors.push(FieldError {
-                field: "to",
-                message: "The to date must be the same as or after the from date".into(),
-            });
-        }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
+        let (from, to) = date_range(&self.from, &self.to)?;
         let panel = self.panel.trim();
         Ok(Filter {
             panel: borough
@@ -103,20 +79,14 @@ impl PanelsQuery {
 
     /// The query string for these settings, with another page.
     fn with_page(&self, page: usize) -> String {
-        let pairs = [
-            ("panel", self.panel.trim()),
-            ("from", self.from.trim()),
-            ("to", self.to.trim()),
-        ];
-        let mut query: Vec<String> = pairs
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| format!("{k}={}", encode(v)))
-            .collect();
-        if page > 1 {
-            query.push(format!("page={page}"));
-        }
-        query.join("&")
+        query_string(
+            &[
+                ("panel", self.panel.trim()),
+                ("from", self.from.trim()),
+                ("to", self.to.trim()),
+            ],
+            page,
+        )
     }
 }
 
@@ -189,12 +159,7 @@ fn register(borough: &Borough, decisions: &[&PanelDecision]) -> Vec<RegisterRow>
                 chair: panel
                     .chair
                     .as_deref()
-                    .map(|c| {
-                        borough
-                            .staff_name(c)
-                            .map(|name| format!("{name} ({c})"))
-                            .unwrap_or_else(|| c.to_string())
-                    })
+                    .map(|c| staff_label(borough, c))
                     .unwrap_or_default(),
                 questions: panel
                     .questions
@@ -366,31 +331,18 @@ fn overlaps(borough: &Borough, decisions: &[&PanelDecision]) -> Vec<Overlap> {
 
 // ---------------------------------------------------------------- the page
 
-/// A panel in the filter's list.
-pub(crate) struct PanelChoice {
-    value: String,
-    label: String,
-    selected: bool,
-}
-
 #[derive(Template)]
 #[template(path = "panels.html")]
 struct PanelsPage {
     nav: Nav,
     errors: Vec<FieldError>,
     as_of: String,
-    panel_choices: Vec<PanelChoice>,
+    panel_choices: Vec<Choice>,
     from: String,
     to: String,
     register: Vec<RegisterRow>,
     rows: Vec<DecisionRow>,
-    total: usize,
-    first: usize,
-    last: usize,
-    page: usize,
-    pages: usize,
-    previous: Option<String>,
-    next: Option<String>,
+    paging: Paging,
     csv: String,
     overlaps: Vec<Overlap>,
     overlaps_total: usize,
@@ -431,13 +383,13 @@ async fn panels(
 ) -> Result<Response, AppError> {
     user.require(Permission::ViewPanels)?;
     let borough = state.borough().await?;
-    let panel_choices = |chosen: &str| -> Vec<PanelChoice> {
-        std::iter::once(PanelChoice {
+    let panel_choices = |chosen: &str| -> Vec<Choice> {
+        std::iter::once(Choice {
             value: String::new(),
             label: "All panels".into(),
             selected: chosen.is_empty(),
         })
-        .chain(borough.organisation.panels.iter().map(|p| PanelChoice {
+        .chain(borough.organisation.panels.iter().map(|p| Choice {
             value: p.id.clone(),
             label: p.name.clone(),
             selected: chosen == p.id,
@@ -453,13 +405,7 @@ async fn panels(
         to: query.to.trim().to_string(),
         register: Vec::new(),
         rows: Vec::new(),
-        total: 0,
-        first: 0,
-        last: 0,
-        page: 1,
-        pages: 1,
-        previous: None,
-        next: None,
+        paging: Paging::empty(),
         csv: query.with_page(1),
         overlaps: Vec::new(),
         overlaps_total: 0,
@@ -488,26 +434,12 @@ async fn panels(
     let all = decisions(&borough, &user, &filter);
     page_view.register = register(&borough, &all);
     let chosen = of_panel(&all, filter.panel.as_deref());
-    let total = chosen.len();
-    let pages = total.div_ceil(PAGE_SIZE).max(1);
-    let page = query.page.unwrap_or(1).clamp(1, pages);
-    page_view.rows = chosen
-        .iter()
-        .skip((page - 1) * PAGE_SIZE)
-        .take(PAGE_SIZE)
+    let paging = Paging::new(chosen.len(), query.page, |page| query.with_page(page));
+    page_view.rows = paging
+        .of(&chosen)
         .map(|d| DecisionRow::of(&borough, d))
         .collect();
-    page_view.first = if total == 0 {
-        0
-    } else {
-        (page - 1) * PAGE_SIZE + 1
-    };
-    page_view.last = page_view.first + page_view.rows.len().saturating_sub(1);
-    page_view.total = total;
-    page_view.page = page;
-    page_view.pages = pages;
-    page_view.previous = (page > 1).then(|| query.with_page(page - 1));
-    page_view.next = (page < pages).then(|| query.with_page(page + 1));
+    page_view.paging = paging;
     let mut overlaps = overlaps_for(&borough, &all, filter.panel.as_deref());
     page_view.overlaps_total = overlaps.len();
     overlaps.truncate(OVERLAPS_SHOWN);
@@ -531,44 +463,7 @@ async fn register_csv(
     user: CurrentUser,
     Query(query): Query<PanelsQuery>,
 ) -> Result<Response, AppError> {
-    user.require(Permission::ViewPanels)?;
-    let borough = state.borough().await?;
-    let filter = match query.filter(&borough) {
-        Ok(filter) => filter,
-        Err(errors) => return Ok(bad_dates(&errors)),
-    };
-    let all = decisions(&borough, &user, &filter);
-    let writer = write_csv(
-        &[
-            "Panel id",
-            "Panel",
-            "Remit",
-            "Chair",
-            "Questions it decides",
-            "Decisions",
-            "Children",
-            "Latest decision",
-        ],
-        register(&borough, &all).into_iter().map(|r| {
-            vec![
-                r.id,
-                r.name,
-                r.remit,
-                r.chair,
-                r.questions,
-                r.decisions.to_string(),
-                r.children.to_string(),
-                r.last,
-            ]
-        }),
-    )?;
-    audit(
-        &state,
-        &user,
-        "export_panels",
-        format!("web: panel register as CSV ({})", query.with_page(1)),
-    )?;
-    csv_attachment(&format!("panels-{}.csv", borough.as_of), writer)
+    download(state, user, query, Table::Register).await
 }
 
 async fn decisions_csv(
@@ -576,53 +471,30 @@ async fn decisions_csv(
     user: CurrentUser,
     Query(query): Query<PanelsQuery>,
 ) -> Result<Response, AppError> {
-    user.require(Permission::ViewPanels)?;
-    let borough = state.borough().await?;
-    let filter = match query.filter(&borough) {
-        Ok(filter) => filter,
-        Err(errors) => return Ok(bad_dates(&errors)),
-    };
-    let all = decisions(&borough, &user, &filter);
-    let writer = write_csv(
-        &[
-            "Date",
-            "Panel id",
-            "Panel",
-            "Child",
-            "Name",
-            "Question",
-            "Decision",
-            "Conditions",
-        ],
-        of_panel(&all, filter.panel.as_deref())
-            .into_iter()
-            .map(|d| {
-                let row = DecisionRow::of(&borough, d);
-                vec![
-                    row.date,
-                    row.panel,
-                    row.panel_name,
-                    row.child,
-                    row.name,
-                    row.question.to_string(),
-                    row.decision,
-                    row.conditions,
-                ]
-            }),
-    )?;
-    audit(
-        &state,
-        &user,
-        "export_panel_decisions",
-        format!("web: panel decisions as CSV ({})", query.with_page(1)),
-    )?;
-    csv_attachment(&format!("panel-decisions-{}.csv", borough.as_of), writer)
+    download(state, user, query, Table::Decisions).await
 }
 
 async fn overlaps_csv(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(query): Query<PanelsQuery>,
+) -> Result<Response, AppError> {
+    download(state, user, query, Table::Overlaps).await
+}
+
+/// The tables of the page that download.
+enum Table {
+    Register,
+    Decisions,
+    Overlaps,
+}
+
+/// A table of the page as CSV, for the query's panel and days.
+async fn download(
+    state: AppState,
+    user: CurrentUser,
+    query: PanelsQuery,
+    table: Table,
 ) -> Result<Response, AppError> {
     user.require(Permission::ViewPanels)?;
     let borough = state.borough().await?;
@@ -631,42 +503,112 @@ async fn overlaps_csv(
         Err(errors) => return Ok(bad_dates(&errors)),
     };
     let all = decisions(&borough, &user, &filter);
-    let writer = write_csv(
-        &[
-            "Child",
-            "Name",
-            "Overlap",
-            "Questions",
-            "Panels and dates",
-            "First",
-            "Last",
-            "Days between first and last",
-            "Within the window",
-        ],
-        overlaps_for(&borough, &all, filter.panel.as_deref())
-            .into_iter()
-            .map(|o| {
-                let (first, last) = (o.first_text(), o.last_text());
-                vec![
-                    o.child,
-                    o.name,
-                    o.kind.to_string(),
-                    o.questions,
-                    o.hearings.join("; "),
-                    first,
-                    last,
-                    o.span.to_string(),
-                    if o.within_window { "Yes" } else { "No" }.to_string(),
-                ]
-            }),
-    )?;
-    audit(
+    let panel = filter.panel.as_deref();
+    let (action, what, file, columns, rows): (_, _, _, &[&str], Vec<Vec<String>>) = match table {
+        Table::Register => (
+            "export_panels",
+            "panel register",
+            "panels",
+            &[
+                "Panel id",
+                "Panel",
+                "Remit",
+                "Chair",
+                "Questions it decides",
+                "Decisions",
+                "Children",
+                "Latest decision",
+            ],
+            register(&borough, &all)
+                .into_iter()
+                .map(|r| {
+                    vec![
+                        r.id,
+                        r.name,
+                        r.remit,
+                        r.chair,
+                        r.questions,
+                        r.decisions.to_string(),
+                        r.children.to_string(),
+                        r.last,
+                    ]
+                })
+                .collect(),
+        ),
+        Table::Decisions => (
+            "export_panel_decisions",
+            "panel decisions",
+            "panel-decisions",
+            &[
+                "Date",
+                "Panel id",
+                "Panel",
+                "Child",
+                "Name",
+                "Question",
+                "Decision",
+                "Conditions",
+            ],
+            of_panel(&all, panel)
+                .into_iter()
+                .map(|d| {
+                    let row = DecisionRow::of(&borough, d);
+                    vec![
+                        row.date,
+                        row.panel,
+                        row.panel_name,
+                        row.child,
+                        row.name,
+                        row.question.to_string(),
+                        row.decision,
+                        row.conditions,
+                    ]
+                })
+                .collect(),
+        ),
+        Table::Overlaps => (
+            "export_panel_overlaps",
+            "overlapping panels",
+            "panel-overlaps",
+            &[
+                "Child",
+                "Name",
+                "Overlap",
+                "Questions",
+                "Panels and dates",
+                "First",
+                "Last",
+                "Days between first and last",
+                "Within the window",
+            ],
+            overlaps_for(&borough, &all, panel)
+                .into_iter()
+                .map(|o| {
+                    let (first, last) = (o.first_text(), o.last_text());
+                    vec![
+                        o.child,
+                        o.name,
+                        o.kind.to_string(),
+                        o.questions,
+                        o.hearings.join("; "),
+                        first,
+                        last,
+                        o.span.to_string(),
+                        if o.within_window { "Yes" } else { "No" }.to_string(),
+                    ]
+                })
+                .collect(),
+        ),
+    };
+    csv_download(
         &state,
         &user,
-        "export_panel_overlaps",
-        format!("web: overlapping panels as CSV ({})", query.with_page(1)),
-    )?;
-    csv_attachment(&format!("panel-overlaps-{}.csv", borough.as_of), writer)
+        action,
+        format!("web: {what} as CSV ({})", query.with_page(1)),
+        &format!("{file}-{}.csv", borough.as_of),
+        columns,
+        rows.into_iter().map(safe_cells),
+    )
 }
 
 #[cfg(test)]

@@ -1769,14 +1769,24 @@ async fn history(
 
 // ---------------------------------------------------------------- handlers
 
+/// The place of a child's records of `kind`, once the user may read children's records.
+async fn child_place(
+    state: &AppState,
+    user: &CurrentUser,
+    id: String,
+    kind: &str,
+) -> Result<Place, AppError> {
+    user.require(Permission::ReadChildren)?;
+    Place::of_child(&*state.borough().await?, user, id, kind)
+}
+
 async fn child_new(
     State(state): State<AppState>,
     user: CurrentUser,
     Path((id, kind)): Path<(String, String)>,
     Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    user.require(Permission::ReadChildren)?;
-    let place = Place::of_child(&*state.borough().await?, &user, id, &kind)?;
+    let place = child_place(&state, &user, id, &kind).await?;
     new_form(state, user, place, query).await
 }
 
@@ -1786,8 +1796,7 @@ async fn child_create(
     Path((id, kind)): Path<(String, String)>,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Result<Response, AppError> {
-    user.require(Permission::ReadChildren)?;
-    let place = Place::of_child(&*state.borough().await?, &user, id, &kind)?;
+    let place = child_place(&state, &user, id, &kind).await?;
     save(state, user, place, None, form).await
 }
 
@@ -1796,8 +1805,7 @@ async fn child_edit(
     user: CurrentUser,
     Path((id, kind, key)): Path<(String, String, String)>,
 ) -> Result<Response, AppError> {
-    user.require(Permission::ReadChildren)?;
-    let place = Place::of_child(&*state.borough().await?, &user, id, &kind)?;
+    let place = child_place(&state, &user, id, &kind).await?;
     edit_form(state, user, place, key).await
 }
 
@@ -1807,8 +1815,7 @@ async fn child_update(
     Path((id, kind, key)): Path<(String, String, String)>,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Result<Response, AppError> {
-    user.require(Permission::ReadChildren)?;
-    let place = Place::of_child(&*state.borough().await?, &user, id, &kind)?;
+    let place = child_place(&state, &user, id, &kind).await?;
     save(state, user, place, Some(key), form).await
 }
 
@@ -1817,8 +1824,7 @@ async fn child_history(
     user: CurrentUser,
     Path((id, kind, key)): Path<(String, String, String)>,
 ) -> Result<Response, AppError> {
-    user.require(Permission::ReadChildren)?;
-    let place = Place::of_child(&*state.borough().await?, &user, id, &kind)?;
+    let place = child_place(&state, &user, id, &kind).await?;
     history(state, user, place, key).await
 }
 

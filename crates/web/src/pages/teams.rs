@@ -17,11 +17,11 @@ use axum::routing::get;
 use permanence_domain::Date;
 use permanence_domain::codes::{Code, LegalStatus, Placement};
 use permanence_domain::date::{add_months, days_between, format_dmy};
+use permanence_domain::tracker::Team;
 use permanence_rules::{Finding, Status};
-use permanence_store::Store;
 use serde::Deserialize;
 
-use super::{Nav, PAGE_SIZE, csv_attachment, csv_cell, encode, render};
+use super::{Choice, Nav, Paging, csv_download, query_string, render, safe_cells, staff_label};
 use crate::auth::{CurrentUser, Permission, Role};
 use crate::borough::Borough;
 use crate::{AppError, AppState};
@@ -87,36 +87,33 @@ impl TeamsQuery {
 
     /// The query string for a team choice, a category and a page.
     fn link(team: Option<&str>, category: &str, page: usize) -> String {
-        let mut query = vec![format!("team={}", encode(team.unwrap_or(ALL_TEAMS)))];
-        if !category.is_empty() {
-            query.push(format!("category={}", encode(category)));
-        }
-        if page > 1 {
-            query.push(format!("page={page}"));
-        }
-        query.join("&")
+        query_string(
+            &[("team", team.unwrap_or(ALL_TEAMS)), ("category", category)],
+            page,
+        )
     }
 }
 
-/// A team in the filter's list.
-pub(crate) struct TeamChoice {
-    value: String,
-    label: String,
-    selected: bool,
-}
-
-fn team_choices(borough: &Borough, chosen: Option<&str>) -> Vec<TeamChoice> {
-    std::iter::once(TeamChoice {
+fn team_choices(borough: &Borough, chosen: Option<&str>) -> Vec<Choice> {
+    std::iter::once(Choice {
         value: ALL_TEAMS.into(),
         label: "All teams".into(),
         selected: chosen.is_none(),
     })
-    .chain(borough.organisation.teams.iter().map(|t| TeamChoice {
+    .chain(borough.organisation.teams.iter().map(|t| Choice {
         value: t.id.clone(),
         label: t.name.clone(),
         selected: chosen == Some(t.id.as_str()),
     }))
     .collect()
+}
+
+/// The chosen team's name (empty for every team).
+fn chosen_name(borough: &Borough, chosen: Option<&str>) -> String {
+    chosen
+        .and_then(|c| borough.team_name(c))
+        .unwrap_or_default()
+        .to_string()
 }
 
 // ---------------------------------------------------------------- counting alerts
@@ -338,14 +335,6 @@ fn worker_rows(
             .then(a.name.cmp(&b.name))
     });
     rows
-}
-
-/// "Name (ID)", or the id when the register does not know the person.
-fn staff_label(borough: &Borough, id: &str) -> String {
-    borough
-        .staff_name(id)
-        .map(|name| format!("{name} ({id})"))
-        .unwrap_or_else(|| id.to_string())
 }
 
 // ---------------------------------------------------------------- drift categories
@@ -580,19 +569,13 @@ fn summaries(categories: &[Category]) -> Vec<CategorySummary> {
 struct TeamsPage {
     nav: Nav,
     as_of: String,
-    teams_choice: Vec<TeamChoice>,
+    teams_choice: Vec<Choice>,
     chosen: String,
     chosen_name: String,
     team_rows: Vec<TeamRow>,
     total: Tally,
     workers: Vec<WorkerRow>,
-    workers_total: usize,
-    first: usize,
-    last: usize,
-    page: usize,
-    pages: usize,
-    previous: Option<String>,
-    next: Option<String>,
+    paging: Paging,
     team_query: String,
     categories: Vec<CategorySummary>,
 }
@@ -615,61 +598,23 @@ async fn teams(
         }
     }
     let workers = worker_rows(&borough, &alerts, chosen);
-    let workers_total = workers.len();
-    let pages = workers_total.div_ceil(PAGE_SIZE).max(1);
-    let page = query.page.unwrap_or(1).clamp(1, pages);
-    let shown: Vec<WorkerRow> = workers
-        .into_iter()
-        .skip((page - 1) * PAGE_SIZE)
-        .take(PAGE_SIZE)
-        .collect();
-    let first = if workers_total == 0 {
-        0
-    } else {
-        (page - 1) * PAGE_SIZE + 1
-    };
+    let paging = Paging::new(workers.len(), query.page, |page| {
+        TeamsQuery::link(chosen, "", page)
+    });
     let categories = summaries(&categories(&borough, user.user.staff_id.as_deref(), chosen));
     render(&TeamsPage {
         nav: Nav::of(&user),
         as_of: format_dmy(borough.as_of),
         teams_choice: team_choices(&borough, chosen),
         chosen: chosen.unwrap_or(ALL_TEAMS).to_string(),
-        chosen_name: chosen
-            .and_then(|c| borough.team_name(c))
-            .unwrap_or_default()
-            .to_string(),
+        chosen_name: chosen_name(&borough, chosen),
         team_rows,
         total,
-        first,
-        last: first + shown.len().saturating_sub(1),
-        workers: shown,
-        workers_total,
-        page,
-        pages,
-        previous: (page > 1).then(|| TeamsQuery::link(chosen, "", page - 1)),
-        next: (page < pages).then(|| TeamsQuery::link(chosen, "", page + 1)),
+        workers: paging.of(workers).collect(),
+        paging,
         team_query: TeamsQuery::link(chosen, "", 1),
         categories,
     })
-}
-
-/// Writes rows to a CSV, every cell made safe for spreadsheets (shared by the oversight
-/// pages).
-pub(super) fn write_csv(
-    header: &[&str],
-    rows: impl IntoIterator<Item = Vec<String>>,
-) -> Result<csv::Writer<Vec<u8>>, AppError> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let write = |writer: &mut csv::Writer<Vec<u8>>| -> Result<(), csv::Error> {
-        writer.write_record(header)?;
-        for row in rows {
-            writer.write_record(row.into_iter().map(csv_cell))?;
-        }
-        writer.flush()?;
-        Ok(())
-    };
-    write(&mut writer).map_err(|e| AppError::Internal(e.into()))?;
-    Ok(writer)
 }
 
 fn tally_cells(tally: &Tally) -> [String; 5] {
@@ -690,56 +635,12 @@ const TALLY_HEADERS: [&str; 5] = [
     "Most days overdue",
 ];
 
-/// Records a download of an oversight table in the audit log (shared by the oversight
-/// pages).
-pub(super) fn audit(
-    state: &AppState,
-    user: &CurrentUser,
-    action: &str,
-    detail: String,
-) -> Result<(), AppError> {
-    state
-        .store()
-        .audit(&user.user.username, action, None, &detail)?;
-    Ok(())
-}
-
 async fn teams_csv(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(query): Query<TeamsQuery>,
 ) -> Result<Response, AppError> {
-    user.require(Permission::ViewTeamOversight)?;
-    let borough = state.borough().await?;
-    let chosen = query.team(&user, &borough);
-    let alerts = visible_findings(&borough, user.user.staff_id.as_deref());
-    let rows = team_rows(&borough, &alerts, chosen.as_deref());
-    let mut header = vec![
-        "Team id",
-        "Team",
-        "Service",
-        "Manager",
-        "Workers with alerts",
-    ];
-    header.extend(TALLY_HEADERS);
-    let writer = write_csv(
-        &header,
-        rows.into_iter().map(|r| {
-            let mut cells = vec![r.id, r.name, r.service, r.manager, r.workers.to_string()];
-            cells.extend(tally_cells(&r.tally));
-            cells
-        }),
-    )?;
-    audit(
-        &state,
-        &user,
-        "export_teams",
-        format!(
-            "web: open alerts by team as CSV (team {})",
-            chosen.as_deref().unwrap_or(ALL_TEAMS)
-        ),
-    )?;
-    csv_attachment(&format!("teams-{}.csv", borough.as_of), writer)
+    tally_csv(state, user, query, By::Team).await
 }
 
 async fn workers_csv(
@@ -747,31 +648,74 @@ async fn workers_csv(
     user: CurrentUser,
     Query(query): Query<TeamsQuery>,
 ) -> Result<Response, AppError> {
+    tally_csv(state, user, query, By::Worker).await
+}
+
+/// How open alerts are counted in a download.
+enum By {
+    Team,
+    Worker,
+}
+
+/// The open alerts in the chosen team counted by team or by worker, as CSV.
+async fn tally_csv(
+    state: AppState,
+    user: CurrentUser,
+    query: TeamsQuery,
+    by: By,
+) -> Result<Response, AppError> {
     user.require(Permission::ViewTeamOversight)?;
     let borough = state.borough().await?;
     let chosen = query.team(&user, &borough);
     let alerts = visible_findings(&borough, user.user.staff_id.as_deref());
-    let rows = worker_rows(&borough, &alerts, chosen.as_deref());
-    let mut header = vec!["Staff id", "Worker", "Role", "Team id", "Team"];
-    header.extend(TALLY_HEADERS);
-    let writer = write_csv(
-        &header,
-        rows.into_iter().map(|r| {
-            let mut cells = vec![r.id, r.name, r.role, r.team, r.team_name];
-            cells.extend(tally_cells(&r.tally));
-            cells
-        }),
-    )?;
-    audit(
+    let (action, what, file, mut columns, rows): (_, _, _, Vec<&str>, Vec<(Vec<String>, Tally)>) =
+        match by {
+            By::Team => (
+                "export_teams",
+                "team",
+                "teams",
+                vec![
+                    "Team id",
+                    "Team",
+                    "Service",
+                    "Manager",
+                    "Workers with alerts",
+                ],
+                team_rows(&borough, &alerts, chosen.as_deref())
+                    .into_iter()
+                    .map(|r| {
+                        let cells = vec![r.id, r.name, r.service, r.manager, r.workers.to_string()];
+                        (cells, r.tally)
+                    })
+                    .collect(),
+            ),
+            By::Worker => (
+                "export_team_workers",
+                "worker",
+                "workers",
+                vec!["Staff id", "Worker", "Role", "Team id", "Team"],
+                worker_rows(&borough, &alerts, chosen.as_deref())
+                    .into_iter()
+                    .map(|r| (vec![r.id, r.name, r.role, r.team, r.team_name], r.tally))
+                    .collect(),
+            ),
+        };
+    columns.extend(TALLY_HEADERS);
+    csv_download(
         &state,
         &user,
-        "export_team_workers",
+        action,
         format!(
-            "web: open alerts by worker as CSV (team {})",
+            "web: open alerts by {what} as CSV (team {})",
             chosen.as_deref().unwrap_or(ALL_TEAMS)
         ),
-    )?;
-    csv_attachment(&format!("workers-{}.csv", borough.as_of), writer)
+        &format!("{file}-{}.csv", borough.as_of),
+        &columns,
+        rows.into_iter().map(|(mut cells, tally)| {
+            cells.extend(tally_cells(&tally));
+            safe_cells(cells)
+        }),
+    )
 }
 
 // ---------------------------------------------------------------- a team's page
@@ -858,12 +802,7 @@ async fn team(
 ) -> Result<Response, AppError> {
     user.require(Permission::ViewTeamOversight)?;
     let borough = state.borough().await?;
-    let team = borough
-        .organisation
-        .teams
-        .iter()
-        .find(|t| t.id == id)
-        .ok_or(AppError::NotFound)?;
+    let team = known_team(&borough, &id)?;
     let members = members(&borough, user.user.staff_id.as_deref(), &team.id);
     let mut total = Tally::default();
     let workers = members
@@ -909,6 +848,16 @@ async fn team(
     })
 }
 
+/// The team with the id, or not found.
+fn known_team<'b>(borough: &'b Borough, id: &str) -> Result<&'b Team, AppError> {
+    borough
+        .organisation
+        .teams
+        .iter()
+        .find(|t| t.id == id)
+        .ok_or(AppError::NotFound)
+}
+
 /// The team's workers (the register's members and any owner counted in the team), each
 /// with the alerts they own that the user may see, oldest first; workers with the
 /// oldest alerts first.
@@ -949,14 +898,14 @@ async fn team_alerts_csv(
 ) -> Result<Response, AppError> {
     user.require(Permission::ViewTeamOversight)?;
     let borough = state.borough().await?;
-    let team = borough
-        .organisation
-        .teams
-        .iter()
-        .find(|t| t.id == id)
-        .ok_or(AppError::NotFound)?;
+    let team = known_team(&borough, &id)?;
     let members = members(&borough, user.user.staff_id.as_deref(), &team.id);
-    let writer = write_csv(
+    csv_download(
+        &state,
+        &user,
+        "export_team_alerts",
+        format!("web: team {}'s alerts as CSV", team.id),
+        &format!("team-{}-{}.csv", team.id, borough.as_of),
         &[
             "Staff id",
             "Worker",
@@ -968,30 +917,26 @@ async fn team_alerts_csv(
             "Days overdue",
             "Escalated to",
         ],
-        members.iter().flat_map(|(staff, alerts)| {
-            let name = borough.staff_name(staff).unwrap_or_default().to_string();
-            alerts.iter().map(move |f| {
-                vec![
-                    staff.clone(),
-                    name.clone(),
-                    f.child.clone(),
-                    f.rule.to_string(),
-                    f.title.to_string(),
-                    f.status.label().to_string(),
-                    f.due_text(),
-                    f.days_overdue.to_string(),
-                    escalated_to(f),
-                ]
+        members
+            .iter()
+            .flat_map(|(staff, alerts)| {
+                let name = borough.staff_name(staff).unwrap_or_default().to_string();
+                alerts.iter().map(move |f| {
+                    vec![
+                        staff.clone(),
+                        name.clone(),
+                        f.child.clone(),
+                        f.rule.to_string(),
+                        f.title.to_string(),
+                        f.status.label().to_string(),
+                        f.due_text(),
+                        f.days_overdue.to_string(),
+                        escalated_to(f),
+                    ]
+                })
             })
-        }),
-    )?;
-    audit(
-        &state,
-        &user,
-        "export_team_alerts",
-        format!("web: team {}'s alerts as CSV", team.id),
-    )?;
-    csv_attachment(&format!("team-{}-{}.csv", team.id, borough.as_of), writer)
+            .map(safe_cells),
+    )
 }
 
 // ---------------------------------------------------------------- the drift page
@@ -1001,19 +946,13 @@ async fn team_alerts_csv(
 struct DriftPage {
     nav: Nav,
     as_of: String,
-    teams_choice: Vec<TeamChoice>,
+    teams_choice: Vec<Choice>,
     chosen: String,
     chosen_name: String,
     categories: Vec<CategorySummary>,
     category: Option<CategorySummary>,
     rows: Vec<DriftRow>,
-    total: usize,
-    first: usize,
-    last: usize,
-    page: usize,
-    pages: usize,
-    previous: Option<String>,
-    next: Option<String>,
+    paging: Paging,
     csv: String,
 }
 
@@ -1038,38 +977,19 @@ async fn drift(
         None => (None, Vec::new()),
     };
     let category_id = category.as_ref().map(|c| c.id.clone()).unwrap_or_default();
-    let total = rows.len();
-    let pages = total.div_ceil(PAGE_SIZE).max(1);
-    let page = query.page.unwrap_or(1).clamp(1, pages);
-    let shown: Vec<DriftRow> = rows
-        .into_iter()
-        .skip((page - 1) * PAGE_SIZE)
-        .take(PAGE_SIZE)
-        .collect();
-    let first = if total == 0 {
-        0
-    } else {
-        (page - 1) * PAGE_SIZE + 1
-    };
+    let paging = Paging::new(rows.len(), query.page, |page| {
+        TeamsQuery::link(chosen, &category_id, page)
+    });
     render(&DriftPage {
         nav: Nav::of(&user),
         as_of: format_dmy(borough.as_of),
         teams_choice: team_choices(&borough, chosen),
         chosen: chosen.unwrap_or(ALL_TEAMS).to_string(),
-        chosen_name: chosen
-            .and_then(|c| borough.team_name(c))
-            .unwrap_or_default()
-            .to_string(),
+        chosen_name: chosen_name(&borough, chosen),
         categories: summary,
         category,
-        first,
-        last: first + shown.len().saturating_sub(1),
-        rows: shown,
-        total,
-        page,
-        pages,
-        previous: (page > 1).then(|| TeamsQuery::link(chosen, &category_id, page - 1)),
-        next: (page < pages).then(|| TeamsQuery::link(chosen, &category_id, page + 1)),
+        rows: paging.of(rows).collect(),
+        paging,
         csv: TeamsQuery::link(chosen, &category_id, 1),
     })
 }
@@ -1088,7 +1008,16 @@ async fn drift_csv(
             .into_iter()
             .filter(|c| wanted.is_empty() || c.id == wanted)
             .collect();
-    let writer = write_csv(
+    csv_download(
+        &state,
+        &user,
+        "export_drift",
+        format!(
+            "web: drift categories as CSV (team {}, category {})",
+            chosen.as_deref().unwrap_or(ALL_TEAMS),
+            if wanted.is_empty() { "all" } else { wanted }
+        ),
+        &format!("drift-{}.csv", borough.as_of),
         &[
             "Category id",
             "Category",
@@ -1102,36 +1031,28 @@ async fn drift_csv(
             "Days means",
             "Detail",
         ],
-        categories.into_iter().flat_map(|c| {
-            let (id, title, measure) = (c.id, c.title, c.measure);
-            c.rows.into_iter().map(move |r| {
-                vec![
-                    id.clone(),
-                    title.clone(),
-                    r.child,
-                    r.name,
-                    r.team,
-                    r.worker,
-                    r.status.to_string(),
-                    r.since,
-                    r.days.to_string(),
-                    measure.to_string(),
-                    r.detail,
-                ]
+        categories
+            .into_iter()
+            .flat_map(|c| {
+                let (id, title, measure) = (c.id, c.title, c.measure);
+                c.rows.into_iter().map(move |r| {
+                    vec![
+                        id.clone(),
+                        title.clone(),
+                        r.child,
+                        r.name,
+                        r.team,
+                        r.worker,
+                        r.status.to_string(),
+                        r.since,
+                        r.days.to_string(),
+                        measure.to_string(),
+                        r.detail,
+                    ]
+                })
             })
-        }),
-    )?;
-    audit(
-        &state,
-        &user,
-        "export_drift",
-        format!(
-            "web: drift categories as CSV (team {}, category {})",
-            chosen.as_deref().unwrap_or(ALL_TEAMS),
-            if wanted.is_empty() { "all" } else { wanted }
-        ),
-    )?;
-    csv_attachment(&format!("drift-{}.csv", borough.as_of), writer)
+            .map(safe_cells),
+    )
 }
 
 #[cfg(test)]

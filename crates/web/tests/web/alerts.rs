@@ -295,3 +295,123 @@ async fn an_iro_opens_a_challenge_from_an_alert_about_a_child_they_review() {
     assert_eq!(status, StatusCode::OK, "{href}");
     assert!(form.contains("drift_and_delay"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_escalated_alert_is_on_the_home_page_of_the_manager_it_reached() {
+    let app = TestApp::start().await;
+    let borough = app.borough();
+    let open = app.store().open_alerts().unwrap();
+    let escalated = open
+        .iter()
+        .find(|a| {
+            a.escalated_to_role != a.owner_role
+                && a.escalated_to.is_some()
+                && a.escalated_to != a.owner
+                && borough.may_see(None, &a.child)
+        })
+        .expect("the synthetic borough has an escalated alert");
+    let manager = escalated.escalated_to.clone().unwrap();
+    app.set_staff_id("team_manager", Some(&manager));
+    let client = app.signed_in(Role::TeamManager).await;
+    let (_, home) = app.get(&client, "/?all=yes").await;
+    let section =
+        &home[home.find(r#"id="escalated""#).unwrap()..home.find(r#"id="my-alerts""#).unwrap()];
+    assert!(
+        section.contains(&format!(r#"href="/alerts/{}""#, escalated.id)),
+        "{section}"
+    );
+    // Every alert escalated to the manager and no other is in that section, and the
+    // count says how many.
+    let theirs: Vec<_> = open
+        .iter()
+        .filter(|a| {
+            a.escalated_to.as_deref() == Some(manager.as_str())
+                && a.owner.as_deref() != Some(manager.as_str())
+                && borough.may_see(Some(&manager), &a.child)
+        })
+        .collect();
+    assert_eq!(section.matches(r#"href="/alerts/"#).count(), theirs.len());
+    assert!(home.contains(&format!(
+        r#"<span class="app-counts__number">{}</span> alerts escalated to you"#,
+        theirs.len()
+    )));
+    // Its trail says so.
+    let (_, page) = app.get(&client, &format!("/alerts/{}", escalated.id)).await;
+    assert!(page.contains("Escalated to"), "{page}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_alert_closes_itself_when_the_work_is_recorded_and_stays_in_the_childs_history() {
+    let app = TestApp::start().await;
+    let borough = app.borough();
+    // A decision overdue (SUP-02) about a child whose record is open to all.
+    let alert = app
+        .store()
+        .open_alerts()
+        .unwrap()
+        .into_iter()
+        .find(|a| a.rule == "SUP-02" && a.subject.is_some() && borough.may_see(None, &a.child))
+        .expect("the synthetic borough has an overdue decision");
+    let decision = app
+        .store()
+        .current_tracker_records()
+        .unwrap()
+        .into_iter()
+        .find(|r| {
+            r.kind == permanence_tracker::Kind::Decision
+                && Some(r.field("ID")) == alert.subject.as_deref()
+        })
+        .unwrap();
+    // The head of service records that it was carried out today.
+    let client = app.signed_in(Role::HeadOfService).await;
+    let edit = format!(
+        "/children/{}/records/decisions/{}/edit",
+        alert.child,
+        encode(&decision.key())
+    );
+    let (status, page) = app.get(&client, &edit).await;
+    assert_eq!(status, StatusCode::OK, "{edit}");
+    let token = hidden_token(&page);
+    let base = hidden_value(&page, "base");
+    let today = format_dmy(today());
+    let mut pairs: Vec<(&str, &str)> = decision
+        .template()
+        .columns
+        .iter()
+        .map(|c| {
+            (
+                c.name,
+                if c.name == "COMPLETED" {
+                    today.as_str()
+                } else {
+                    decision.field(c.name)
+                },
+            )
+        })
+        .collect();
+    pairs.extend([
+        ("csrf_token", token.as_str()),
+        ("base", base.as_str()),
+        ("reason", "Carried out at today's visit"),
+    ]);
+    let response = app.post_form(&client, &edit, &pairs).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        response.text().await.unwrap()
+    );
+    // The change re-evaluated the borough: the alert closed, with the day in its trail.
+    let closed = app.store().alert(alert.id).unwrap().unwrap();
+    assert_eq!(closed.closed_on, Some(permanence_web::borough::today()));
+    let trail = app.store().alert_events(alert.id).unwrap();
+    assert_eq!(trail.last().unwrap().kind, "closed");
+    // The child's page lists it among the closed alerts, linking to its trail.
+    let (_, page) = app
+        .get(&client, &format!("/children/{}", alert.child))
+        .await;
+    let closed_section = &page[page.find("Closed alerts").unwrap()..];
+    assert!(closed_section.contains(&format!(r#"href="/alerts/{}""#, alert.id)));
+    let (_, page) = app.get(&client, &format!("/alerts/{}", alert.id)).await;
+    assert!(page.contains("Closed: the rule no longer fires"));
+}

@@ -466,7 +466,16 @@ async fn unknown_pages_and_children_get_a_404_that_leaks_nothing() {
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
         assert!(page.contains("Page not found"));
         assert!(!page.contains("NO-SUCH-CHILD") && !page.contains("<script>"));
+        // Still signed in: the header keeps the navigation and signing out.
+        assert!(
+            page.contains(r#"href="/children""#) && page.contains("Sign out"),
+            "{path}"
+        );
     }
+    // Signed out, the same page has no navigation.
+    let (status, page) = app.get(&TestApp::client(), "/no/such/page").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!page.contains("Sign out"));
     // No audit entry for a child that does not exist.
     assert!(
         app.store()

@@ -19,6 +19,9 @@ use std::time::Duration;
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
+use permanence_domain::date::format_dmy;
+use permanence_domain::tracker::{AllocationRole, StaffRole};
+use permanence_store::{Alert, Alerts};
 use serde_json::{Value, json};
 
 use crate::common::*;
@@ -298,6 +301,90 @@ impl Browser {
         .unwrap();
     }
 
+    /// Clicks the link found by this XPath expression.
+    async fn click_link(&self, xpath: &str) {
+        self.wait_for(Locator::XPath(xpath))
+            .await
+            .click()
+            .await
+            .unwrap();
+    }
+
+    /// Chooses the option with this value in the select with this id.
+    async fn select(&self, id: &str, value: &str) {
+        self.wait_for(Locator::Id(id))
+            .await
+            .select_by_value(value)
+            .await
+            .unwrap();
+    }
+
+    /// The current value of the field with this id.
+    async fn value_of(&self, id: &str) -> String {
+        self.wait_for(Locator::Id(id))
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+    }
+
+    /// The id of the element that has the keyboard's focus.
+    async fn focused_id(&self) -> String {
+        let focused = self.client.active_element().await.unwrap();
+        focused.attr("id").await.unwrap().unwrap_or_default()
+    }
+
+    /// The text of the page's `main`.
+    async fn main_text(&self) -> String {
+        self.wait_for(Locator::Css("main"))
+            .await
+            .text()
+            .await
+            .unwrap()
+    }
+
+    /// Checks a form sent back with a problem on `field` as a person meets it: the
+    /// summary says there is a problem and names it, its link takes the keyboard to the
+    /// field, and the message is beside the field, which points to it.
+    async fn check_sent_back(&self, field: &str, message: &str) {
+        let summary = self.wait_for(Locator::Css(".app-error-summary")).await;
+        let said = summary.text().await.unwrap();
+        assert!(said.contains("There is a problem"), "{said}");
+        assert!(said.contains(message), "{message}: {said}");
+        let title = self.client.title().await.unwrap();
+        assert!(title.starts_with("Error: "), "{title}");
+        summary
+            .find(Locator::Css(&format!("a[href='#{field}']")))
+            .await
+            .unwrap_or_else(|e| panic!("the summary links to #{field}: {e}: {said}"))
+            .click()
+            .await
+            .unwrap();
+        assert_eq!(
+            self.focused_id().await,
+            field,
+            "the link moves to the field"
+        );
+        let beside = self.wait_for(Locator::Id(&format!("{field}-error"))).await;
+        assert!(beside.is_displayed().await.unwrap());
+        let beside = beside.text().await.unwrap();
+        assert!(beside.contains(message), "{message}: {beside}");
+        let described = self
+            .wait_for(Locator::Id(field))
+            .await
+            .attr("aria-describedby")
+            .await
+            .unwrap()
+            .unwrap_or_default();
+        assert!(
+            described
+                .split(' ')
+                .any(|id| id == format!("{field}-error")),
+            "#{field} is described by its error: {described}"
+        );
+    }
+
     /// Signs in through the login form as the account with this username and name, and
     /// waits for the home page.
     async fn sign_in(&self, username: &str, display_name: &str) {
@@ -425,6 +512,113 @@ fn most_escalated_to(app: &TestApp) -> String {
         .map(|(id, _)| id.to_string())
         .expect("the synthetic borough has escalated alerts")
 }
+
+/// A child whose allocated social worker is in a team, with that worker; the child's
+/// current plan was not decided today, so a plan decided today becomes the current one.
+fn child_with_a_social_worker(app: &TestApp) -> (String, String) {
+    let borough = app.borough();
+    let as_of = borough.as_of;
+    borough
+        .rows
+        .iter()
+        .find_map(|row| {
+            let tracker = borough.trackers.get(&row.child)?;
+            let worker = tracker
+                .allocated_on(AllocationRole::SocialWorker, as_of)?
+                .person
+                .clone();
+            borough.organisation.person(&worker)?.team.as_ref()?;
+            if tracker.plan_on(as_of).is_some_and(|p| p.decided == as_of) {
+                return None;
+            }
+            borough
+                .may_see(Some(&worker), &row.child)
+                .then(|| (row.child.clone(), worker))
+        })
+        .expect("the synthetic borough has a child with a social worker in a team")
+}
+
+/// An open overdue alert with no decision whose owner has a team manager above them,
+/// with that manager (as the alerts tests find one).
+fn overdue_alert_with_manager(app: &TestApp) -> (Alert, String) {
+    let borough = app.borough();
+    for alert in app.store().open_alerts().unwrap() {
+        if alert.status != "overdue" || alert.decision.is_some() {
+            continue;
+        }
+        let Some(owner) = &alert.owner else { continue };
+        let manager = borough
+            .organisation
+            .management_line(owner)
+            .into_iter()
+            .find(|p| p.role == StaffRole::TeamManager);
+        if let Some(manager) = manager {
+            return (alert, manager.id.clone());
+        }
+    }
+    panic!("the synthetic borough has an overdue alert with a team manager");
+}
+
+/// An open alert that has escalated from its owner to a manager who may see the child,
+/// with the manager's role (a team manager's, when there is one).
+fn escalated_alert(app: &TestApp) -> (Alert, Role) {
+    let borough = app.borough();
+    app.store()
+        .open_alerts()
+        .unwrap()
+        .into_iter()
+        .filter_map(|alert| {
+            let to = alert.escalated_to.as_deref()?;
+            if alert.escalated_to_role == alert.owner_role || alert.owner.as_deref() == Some(to) {
+                return None;
+            }
+            let role = Role::from_code(&alert.escalated_to_role)?;
+            let manages = matches!(
+                role,
+                Role::TeamManager | Role::ServiceManager | Role::HeadOfService
+            );
+            (manages && borough.may_see(Some(to), &alert.child)).then_some((alert, role))
+        })
+        .min_by_key(|(alert, role)| (*role != Role::TeamManager, alert.id))
+        .expect("the synthetic borough has an alert escalated past its owner")
+}
+
+/// Puts an alert back with its owner, as an evaluation before it escalated left it.
+fn put_back_with_its_owner(app: &TestApp, alert: &Alert) {
+    let changed = rusqlite::Connection::open(&app.db)
+        .unwrap()
+        .execute(
+            "UPDATE alert SET escalated_to_role = owner_role, escalated_to = owner \
+             WHERE id = ?1",
+            [alert.id],
+        )
+        .unwrap();
+    assert_eq!(changed, 1);
+}
+
+/// The IRO allocated to the most children.
+fn busiest_iro(app: &TestApp) -> String {
+    let borough = app.borough();
+    let mut counts = std::collections::BTreeMap::<&str, usize>::new();
+    for row in &borough.rows {
+        if let Some(iro) = &row.iro {
+            *counts.entry(iro).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(_, count)| *count)
+        .map(|(id, _)| id.to_string())
+        .expect("the synthetic borough allocates IROs")
+}
+
+/// The XPath of the cell beside a summary list's key.
+fn summary_value(key: &str) -> String {
+    format!("//dl/div[dt[normalize-space()={}]]/dd", xpath_literal(key))
+}
+
+/// The XPath of the alert page's trail's rows.
+const TRAIL_ROWS: &str = "//table[caption[normalize-space()='Trail']]/tbody/tr";
 
 // ---------------------------------------------------------------- journeys
 
@@ -604,6 +798,333 @@ async fn a_social_worker_finds_a_child_in_the_children_list_and_reads_their_page
     browser.close().await;
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn a_social_worker_records_a_permanence_plan_after_putting_a_mistake_right() {
+    let app = TestApp::start().await;
+    let (child, worker) = child_with_a_social_worker(&app);
+    app.set_staff_id("social_worker", Some(&worker));
+    let decided = format_dmy(today());
+    let browser = Browser::open(&app).await;
+    let mut found = Vec::new();
+    browser
+        .sign_in("social_worker", &name_of(Role::SocialWorker))
+        .await;
+
+    // From the child's page to their records, and the form for a new plan.
+    browser.visit(&format!("/children/{child}")).await;
+    browser.wait_for_child_page(&child).await;
+    browser
+        .click_link(&format!("//main//a[@href='/children/{child}/records']"))
+        .await;
+    browser.wait_for_heading("Records").await;
+    check_page(&browser, "child-records", &mut found).await;
+    browser
+        .click_link("//section[@id='permanence_plans']//a[starts-with(normalize-space(), 'Add')]")
+        .await;
+    browser.wait_for(Locator::Id("DECIDED")).await;
+    assert_eq!(
+        browser.path().await,
+        format!("/children/{child}/records/permanence_plans/new")
+    );
+    check_page(&browser, "record-form", &mut found).await;
+
+    // A day that does not exist, and where it was decided left out.
+    browser.type_into("DECIDED", "31/02/2025").await;
+    browser.select("PRIMARY", "adoption").await;
+    browser
+        .wait_for(Locator::Css(
+            "input[name='PARALLEL'][value='special_guardianship']",
+        ))
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser.click_button("Save the record").await;
+    browser
+        .check_sent_back("DECIDED", "Decided must be a real date")
+        .await;
+    let summary = browser
+        .wait_for(Locator::Css(".app-error-summary"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(summary.contains("Select where it was decided"), "{summary}");
+    let forum = browser
+        .wait_for(Locator::Id("FORUM-error"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(forum.contains("Select where it was decided"), "{forum}");
+    // What was typed and chosen is kept.
+    assert_eq!(browser.value_of("DECIDED").await, "31/02/2025");
+    assert_eq!(browser.value_of("PRIMARY").await, "adoption");
+    let parallel = browser
+        .wait_for(Locator::Css(
+            "input[name='PARALLEL'][value='special_guardianship']",
+        ))
+        .await;
+    assert!(
+        parallel.is_selected().await.unwrap(),
+        "the parallel plan is kept"
+    );
+    check_page(&browser, "record-form-with-errors", &mut found).await;
+
+    // Put right, it is saved and listed.
+    browser.type_into("DECIDED", &decided).await;
+    browser.select("FORUM", "review").await;
+    browser.click_button("Save the record").await;
+    let banner = browser
+        .wait_for(Locator::Css(".app-notification-banner--success"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        banner.contains(&format!("Permanence plans saved: Decided {decided}")),
+        "{banner}"
+    );
+    assert_eq!(browser.path().await, format!("/children/{child}/records"));
+    let listed = browser
+        .wait_for(Locator::Id("permanence_plans"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(listed.contains(&decided), "{listed}");
+    check_page(&browser, "child-records-saved", &mut found).await;
+
+    // Its history: one version, made here.
+    browser
+        .click_link(&format!(
+            "//section[@id='permanence_plans']//tr[td[1][contains(., {})]]\
+             //a[starts-with(normalize-space(), 'History')]",
+            xpath_literal(&decided)
+        ))
+        .await;
+    browser.wait_for(Locator::Css(".app-record-history")).await;
+    let history = browser.main_text().await;
+    assert!(history.contains("Version 1"), "{history}");
+    assert!(
+        history.contains("Recorded in the web application"),
+        "{history}"
+    );
+    check_page(&browser, "record-history", &mut found).await;
+
+    // Back through the records to the child's page, which shows the plan.
+    browser.click_link("//a[@class='app-back-link']").await;
+    browser.wait_for_heading("Records").await;
+    browser.click_link("//a[@class='app-back-link']").await;
+    browser.wait_for_child_page(&child).await;
+    let decided_row = browser
+        .wait_for(Locator::XPath(&summary_value("Decided")))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(decided_row.starts_with(&decided), "{decided_row}");
+    let parallel_row = browser
+        .wait_for(Locator::XPath(&summary_value("Parallel plans")))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(parallel_row.contains("uardianship"), "{parallel_row}");
+
+    browser.sign_out().await;
+    browser.close().await;
+    assert!(
+        found.is_empty(),
+        "axe-core found WCAG 2.2 AA violations (screenshots in {SHOTS}):\n{}",
+        found.join("\n")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_manager_acknowledges_an_overdue_alert_by_recording_a_management_decision() {
+    let app = TestApp::start().await;
+    let (alert, manager) = overdue_alert_with_manager(&app);
+    let owner = alert.owner.clone().unwrap();
+    app.set_staff_id("team_manager", Some(&manager));
+    let due = format_dmy(today().checked_add(jiff::Span::new().days(14)).unwrap());
+    let browser = Browser::open(&app).await;
+    let mut found = Vec::new();
+    browser
+        .sign_in("team_manager", &name_of(Role::TeamManager))
+        .await;
+
+    // From the home page's tables when it is listed there, else by its address.
+    let link = format!("//main//table//a[@href='/alerts/{}']", alert.id);
+    let listed = browser
+        .client
+        .find_all(Locator::XPath(&link))
+        .await
+        .unwrap();
+    match listed.first() {
+        Some(link) => link.click().await.unwrap(),
+        None => browser.visit(&format!("/alerts/{}", alert.id)).await,
+    }
+    browser
+        .wait_for_title(&format!("Alert {} for child {}", alert.rule, alert.child))
+        .await;
+    let decision = browser
+        .wait_for(Locator::XPath(&summary_value("Management decision")))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(decision, "None recorded");
+    check_page(&browser, "alert", &mut found).await;
+
+    browser
+        .click_link("//a[normalize-space()='Record a management decision']")
+        .await;
+    browser
+        .wait_for_heading("Record a management decision")
+        .await;
+    assert_eq!(
+        browser.path().await,
+        format!("/alerts/{}/decision", alert.id)
+    );
+    // The owner is offered, already chosen.
+    assert_eq!(browser.value_of("owner").await, owner);
+    check_page(&browser, "alert-decision", &mut found).await;
+
+    // Sent with nothing said: told what to put right.
+    browser.click_button("Record the decision").await;
+    browser
+        .check_sent_back("decision", "Enter what will happen")
+        .await;
+    let summary = browser
+        .wait_for(Locator::Css(".app-error-summary"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        summary.contains("Enter the date by which it will be done"),
+        "{summary}"
+    );
+    check_page(&browser, "alert-decision-with-errors", &mut found).await;
+
+    // What, who and by when: recorded, and shown on the alert.
+    let what = "Book the review with the IRO and the family this week";
+    browser.type_into("decision", what).await;
+    browser.select("owner", &owner).await;
+    browser.type_into("due", &due).await;
+    browser.click_button("Record the decision").await;
+    let banner = browser
+        .wait_for(Locator::Css(".app-notification-banner--success"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        banner.contains("The management decision is recorded"),
+        "{banner}"
+    );
+    assert_eq!(browser.path().await, format!("/alerts/{}", alert.id));
+    let decision = browser
+        .wait_for(Locator::XPath(&summary_value("Management decision")))
+        .await
+        .text()
+        .await
+        .unwrap();
+    // The alert shows the decision (its record and date in its row; what will happen
+    // on the page).
+    let stored = app.store().alert(alert.id).unwrap().unwrap();
+    let record = stored.decision.expect("the alert holds the decision");
+    assert!(
+        decision.contains(&due) && (decision.contains(&record) || decision.contains(what)),
+        "{decision}"
+    );
+    let page = browser.main_text().await;
+    assert!(page.contains(what), "{page}");
+    let last = browser
+        .wait_for(Locator::XPath(&format!("{TRAIL_ROWS}[last()]/td[2]")))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(last, "Management decision");
+    check_page(&browser, "alert-with-decision", &mut found).await;
+
+    browser.sign_out().await;
+    browser.close().await;
+    assert!(
+        found.is_empty(),
+        "axe-core found WCAG 2.2 AA violations (screenshots in {SHOTS}):\n{}",
+        found.join("\n")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_alert_escalated_past_its_owner_reaches_the_managers_home_page() {
+    let app = TestApp::start().await;
+    let (alert, role) = escalated_alert(&app);
+    let manager = alert.escalated_to.clone().unwrap();
+    app.set_staff_id(role.code(), Some(&manager));
+    // Yesterday it was still with its owner; today's evaluation (the server's start)
+    // escalates it.
+    put_back_with_its_owner(&app, &alert);
+    let app = app.restart().await;
+    let trail = app.store().alert_events(alert.id).unwrap();
+    assert!(
+        trail.iter().any(|e| e.kind == "escalated"),
+        "the evaluation escalated it again: {trail:?}"
+    );
+    let browser = Browser::open(&app).await;
+    let mut found = Vec::new();
+    browser.sign_in(role.code(), &name_of(role)).await;
+    check_page(&browser, "home-escalated", &mut found).await;
+
+    // Listed under "Escalated to you", not among the manager's own alerts.
+    browser
+        .click_link(&format!(
+            "//h2[@id='escalated']/following-sibling::table[1]//a[@href='/alerts/{}']",
+            alert.id
+        ))
+        .await;
+    browser
+        .wait_for_title(&format!("Alert {} for child {}", alert.rule, alert.child))
+        .await;
+    let kinds: Vec<String> = {
+        let mut kinds = Vec::new();
+        for cell in browser
+            .client
+            .find_all(Locator::XPath(&format!("{TRAIL_ROWS}/td[2]")))
+            .await
+            .unwrap()
+        {
+            kinds.push(cell.text().await.unwrap());
+        }
+        kinds
+    };
+    assert_eq!(
+        kinds.first().map(String::as_str),
+        Some("Opened"),
+        "{kinds:?}"
+    );
+    assert!(kinds.iter().any(|k| k == "Escalated"), "{kinds:?}");
+    let escalated_to = browser
+        .wait_for(Locator::XPath(&summary_value("Escalated to")))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_ne!(escalated_to, "Not escalated");
+    check_page(&browser, "alert-escalated", &mut found).await;
+
+    browser.sign_out().await;
+    browser.close().await;
+    assert!(
+        found.is_empty(),
+        "axe-core found WCAG 2.2 AA violations (screenshots in {SHOTS}):\n{}",
+        found.join("\n")
+    );
+}
+
 // ---------------------------------------------------------------- accessibility
 
 /// Checks the page showing with axe-core and saves its screenshot, adding what axe-core
@@ -658,7 +1179,22 @@ async fn every_type_of_page_passes_axe_core_wcag_2_2_aa_checks() {
     check_page(&browser, "children", &mut found).await;
     browser.visit(&format!("/children/{}", app.child)).await;
     browser.wait_for_child_page(&app.child).await;
+    // The journey's picture is part of the page checked, and so is its list, opened.
+    browser
+        .wait_for(Locator::Css(".app-timeline__picture svg"))
+        .await;
     check_page(&browser, "child", &mut found).await;
+    browser
+        .click_link("//section[@class='app-timeline']//summary")
+        .await;
+    let list = browser
+        .wait_for(Locator::Css(".app-timeline .app-details__text"))
+        .await;
+    assert!(
+        list.is_displayed().await.unwrap(),
+        "the journey's list opens"
+    );
+    check_page(&browser, "child-journey-list", &mut found).await;
     browser.sign_out().await;
 
     // A manager, with what has escalated to them.
@@ -693,6 +1229,133 @@ async fn every_type_of_page_passes_axe_core_wcag_2_2_aa_checks() {
         planted.iter().any(|line| line.starts_with("label ")),
         "axe-core missed an unlabelled field: {planted:?}"
     );
+    browser.close().await;
+
+    assert!(
+        found.is_empty(),
+        "axe-core found WCAG 2.2 AA violations (screenshots in {SHOTS}):\n{}",
+        found.join("\n")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn oversight_and_organisation_pages_pass_axe_core_wcag_2_2_aa_checks() {
+    let app = TestApp::start().await;
+    let borough = app.borough();
+    let iro = busiest_iro(&app);
+    app.set_staff_id("iro", Some(&iro));
+    // A child with a plan, for a correction and a history of two versions.
+    let planned = borough
+        .trackers
+        .iter()
+        .find(|(child, tracker)| {
+            tracker.plan_on(borough.as_of).is_some() && borough.may_see(None, child)
+        })
+        .map(|(child, _)| child.clone())
+        .expect("a child with a plan");
+    let browser = Browser::open(&app).await;
+    let mut found = Vec::new();
+
+    // An administrator: the organisation records and one kind's list.
+    browser
+        .sign_in("administrator", &name_of(Role::Administrator))
+        .await;
+    browser.visit("/records").await;
+    browser.wait_for(Locator::Css("main h1")).await;
+    assert_eq!(browser.path().await, "/records");
+    check_page(&browser, "organisation-records", &mut found).await;
+    browser
+        .click_link("//main//table//a[starts-with(@href, '/records/')]")
+        .await;
+    browser
+        .wait_for(Locator::Css("main section.app-record-section"))
+        .await;
+    check_page(&browser, "organisation-records-kind", &mut found).await;
+    browser.sign_out().await;
+
+    // A head of service: teams, a team, a drift category, panels, and a correction.
+    browser
+        .sign_in("head_of_service", &name_of(Role::HeadOfService))
+        .await;
+    browser.visit("/teams").await;
+    browser.wait_for(Locator::Css("main h1")).await;
+    check_page(&browser, "teams", &mut found).await;
+    browser
+        .click_link("//main//table//th/a[starts-with(@href, '/teams/')]")
+        .await;
+    browser.wait_for(Locator::Css("main h1")).await;
+    let team = browser.path().await;
+    assert!(team.starts_with("/teams/"), "{team}");
+    check_page(&browser, "team", &mut found).await;
+    browser.visit("/teams").await;
+    browser
+        .click_link("//main//a[starts-with(@href, '/drift?') and contains(@href, 'category=')]")
+        .await;
+    browser.wait_for(Locator::Id("drift-table")).await;
+    assert_eq!(browser.path().await, "/drift");
+    check_page(&browser, "drift", &mut found).await;
+    browser.visit("/panels").await;
+    browser.wait_for(Locator::Css("main h1")).await;
+    check_page(&browser, "panels", &mut found).await;
+    browser.visit("/panels?from=31%2F02%2F2024").await;
+    browser.wait_for(Locator::Css(".app-error-summary")).await;
+    check_page(&browser, "panels-with-errors", &mut found).await;
+
+    browser.visit(&format!("/children/{planned}/records")).await;
+    browser.wait_for_heading("Records").await;
+    browser
+        .click_link(
+            "//section[@id='permanence_plans']//a[starts-with(normalize-space(), 'Change')]",
+        )
+        .await;
+    browser.wait_for(Locator::Id("reason")).await;
+    let edit = browser.path().await;
+    check_page(&browser, "record-correction-form", &mut found).await;
+    // Another forum: a change that breaks none of the plan's other rules.
+    let forum = browser.value_of("FORUM").await;
+    let mut forums = Vec::new();
+    for option in browser
+        .client
+        .find_all(Locator::Css("#FORUM option"))
+        .await
+        .unwrap()
+    {
+        forums.push(option.attr("value").await.unwrap().unwrap_or_default());
+    }
+    let other = forums
+        .into_iter()
+        .find(|value| !value.is_empty() && *value != forum)
+        .expect("another forum");
+    browser.select("FORUM", &other).await;
+    browser.click_button("Save the change").await;
+    browser
+        .check_sent_back("reason", "Enter why you are changing this record")
+        .await;
+    assert_eq!(browser.value_of("FORUM").await, other, "the change is kept");
+    check_page(&browser, "record-correction-form-with-errors", &mut found).await;
+    browser
+        .type_into("reason", "The review changed the plan")
+        .await;
+    browser.click_button("Save the change").await;
+    browser
+        .wait_for(Locator::Css(".app-notification-banner--success"))
+        .await;
+    browser.visit(&edit.replace("/edit", "/history")).await;
+    browser.wait_for(Locator::Css(".app-record-history")).await;
+    let history = browser.main_text().await;
+    assert!(
+        history.contains("Version 2") && history.contains("Changed"),
+        "{history}"
+    );
+    check_page(&browser, "record-history-corrected", &mut found).await;
+    browser.sign_out().await;
+
+    // An IRO: their children and challenges.
+    browser.sign_in("iro", &name_of(Role::Iro)).await;
+    browser.visit("/iro").await;
+    browser.wait_for(Locator::Id("children")).await;
+    check_page(&browser, "iro", &mut found).await;
+    browser.sign_out().await;
     browser.close().await;
 
     assert!(

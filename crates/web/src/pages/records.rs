@@ -191,14 +191,7 @@ struct Access<'a> {
 impl Access<'_> {
     /// Whether the user may change records of this kind for this child.
     fn child(&self, kind: Kind, child: &str) -> bool {
-        self.user.role.may_change(kind).is_some_and(|reach| {
-            reach.covers(
-                self.user.user.staff_id.as_deref(),
-                &self.borough.organisation,
-                self.borough.trackers.get(child),
-                self.borough.as_of,
-            )
-        })
+        self.user.may_change(self.borough, kind, child)
     }
 
     /// Whether the user may change this record: the kind, for every child it is about

@@ -1630,10 +1630,15 @@ fn conflict(
     )
 }
 
-/// A stored RFC 3339 time as `dd/mm/yyyy hh:mm` UTC.
+/// A stored RFC 3339 time as `dd/mm/yyyy hh:mm` on the council's clock (UK time).
 fn when(at: &str) -> String {
+    let zone = jiff::tz::TimeZone::get("Europe/London").unwrap_or(jiff::tz::TimeZone::UTC);
     at.parse::<jiff::Timestamp>()
-        .map(|t| t.strftime("%d/%m/%Y %H:%M UTC").to_string())
+        .map(|t| {
+            t.to_zoned_datetime(zone)
+                .strftime("%d/%m/%Y %H:%M")
+                .to_string()
+        })
         .unwrap_or_else(|_| at.to_string())
 }
 

@@ -50,6 +50,27 @@ impl fmt::Display for Status {
     }
 }
 
+/// A status name that is not one of [`Status::ALL`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{0}' is not a status; expected overdue, due_soon or cannot_decide")]
+pub struct UnknownStatus(pub String);
+
+impl Status {
+    /// Every status, most urgent first.
+    pub const ALL: [Status; 3] = [Status::Overdue, Status::DueSoon, Status::CannotDecide];
+}
+
+impl FromStr for Status {
+    type Err = UnknownStatus;
+
+    fn from_str(text: &str) -> Result<Status, UnknownStatus> {
+        Status::ALL
+            .into_iter()
+            .find(|status| status.as_str() == text)
+            .ok_or_else(|| UnknownStatus(text.to_string()))
+    }
+}
+
 /// Who should act on a finding, or receive it when it escalates.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
@@ -334,6 +355,10 @@ mod tests {
             "\"cannot_decide\""
         );
         assert_eq!(Status::Overdue.to_string(), "overdue");
+        for status in Status::ALL {
+            assert_eq!(status.as_str().parse::<Status>(), Ok(status));
+        }
+        assert!("late".parse::<Status>().is_err());
     }
 
     #[test]

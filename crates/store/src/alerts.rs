@@ -34,16 +34,16 @@ pub struct Alert {
     pub opened_on: Date,
     /// The evaluation date on which it closed, if it has.
     pub closed_on: Option<Date>,
-    /// Its status at the latest evaluation (`overdue`, `due_soon`, `cannot_decide`).
-    pub status: String,
+    /// Its status at the latest evaluation.
+    pub status: Status,
     /// Its due date at the latest evaluation.
     pub due: Option<Date>,
-    /// The owner's role (`social_worker`, ...).
-    pub owner_role: String,
+    /// The owner's role.
+    pub owner_role: Role,
     /// The owner's staff id, when known.
     pub owner: Option<String>,
     /// The role it has escalated to (the owner's role until it escalates).
-    pub escalated_to_role: String,
+    pub escalated_to_role: Role,
     /// The staff id it has escalated to, when known.
     pub escalated_to: Option<String>,
     /// The management decision recorded for it, if any.
@@ -172,11 +172,11 @@ pub fn plan_evaluation<'f>(open: &[Alert], findings: &'f [Finding]) -> Evaluatio
 
 /// Whether the stored alert already says everything the finding says.
 fn same(alert: &Alert, finding: &Finding) -> bool {
-    alert.status == finding.status.as_str()
+    alert.status == finding.status
         && alert.due == finding.due
-        && alert.owner_role == finding.owner_role.as_str()
+        && alert.owner_role == finding.owner_role
         && alert.owner == finding.owner
-        && alert.escalated_to_role == finding.escalated_to.as_str()
+        && alert.escalated_to_role == finding.escalated_to
         && alert.escalated_to == finding.escalated_to_person
         && alert.decision.as_deref() == finding.decision.as_ref().map(|d| d.id.as_str())
         && alert.decision_due == finding.decision.as_ref().map(|d| d.due)
@@ -212,7 +212,7 @@ fn events(alert: &Alert, finding: &Finding) -> Vec<(&'static str, String)> {
             },
         ));
     }
-    if alert.escalated_to_role != finding.escalated_to.as_str()
+    if alert.escalated_to_role != finding.escalated_to
         || alert.escalated_to != finding.escalated_to_person
     {
         let whom = with_whom(
@@ -229,10 +229,10 @@ fn events(alert: &Alert, finding: &Finding) -> Vec<(&'static str, String)> {
             },
         ));
     }
-    if alert.status != finding.status.as_str() || alert.due != finding.due {
+    if alert.status != finding.status || alert.due != finding.due {
         events.push(("status", status_text(finding)));
     }
-    if alert.owner_role != finding.owner_role.as_str() || alert.owner != finding.owner {
+    if alert.owner_role != finding.owner_role || alert.owner != finding.owner {
         events.push((
             "status",
             format!(
@@ -288,10 +288,19 @@ pub trait Alerts {
 const ALERT_COLUMNS: &str = "id, rule, child, NULLIF(subject, ''), title, opened_on, closed_on, status, due, \
      owner_role, owner, escalated_to_role, escalated_to, decision, decision_due, evidence";
 
-fn date(text: String) -> Result<Date, rusqlite::Error> {
-    text.parse().map_err(|e: jiff::Error| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into())
+/// A stored text read back as the value it was written from (a date, a status, a role).
+fn parsed<T>(text: String) -> Result<T, rusqlite::Error>
+where
+    T: std::str::FromStr,
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    text.parse().map_err(|e: T::Err| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
     })
+}
+
+fn date(text: String) -> Result<Date, rusqlite::Error> {
+    parsed(text)
 }
 
 fn optional_date(text: Option<String>) -> Result<Option<Date>, rusqlite::Error> {
@@ -307,11 +316,11 @@ fn alert_row(row: &Row<'_>) -> Result<Alert, rusqlite::Error> {
         title: row.get(4)?,
         opened_on: date(row.get(5)?)?,
         closed_on: optional_date(row.get(6)?)?,
-        status: row.get(7)?,
+        status: parsed(row.get(7)?)?,
         due: optional_date(row.get(8)?)?,
-        owner_role: row.get(9)?,
+        owner_role: parsed(row.get(9)?)?,
         owner: row.get(10)?,
-        escalated_to_role: row.get(11)?,
+        escalated_to_role: parsed(row.get(11)?)?,
         escalated_to: row.get(12)?,
         decision: row.get(13)?,
         decision_due: optional_date(row.get(14)?)?,
@@ -623,7 +632,7 @@ mod tests {
         let alert = &alerts[0];
         assert_eq!(alert.opened_on, d(2026, 1, 22));
         assert_eq!(alert.closed_on, Some(d(2026, 2, 2)));
-        assert_eq!(alert.escalated_to_role, "team_manager");
+        assert_eq!(alert.escalated_to_role, Role::TeamManager);
         assert_eq!(alert.decision.as_deref(), Some("D1"));
         let trail: Vec<(String, Date, String)> = store
             .alert_events(alert.id)
@@ -712,11 +721,11 @@ mod tests {
             title: "t".into(),
             opened_on: d(2026, 1, 22),
             closed_on: None,
-            status: "overdue".into(),
+            status: Status::Overdue,
             due: Some(d(2026, 1, 21)),
-            owner_role: "social_worker".into(),
+            owner_role: Role::SocialWorker,
             owner: Some("SW1".into()),
-            escalated_to_role: "social_worker".into(),
+            escalated_to_role: Role::SocialWorker,
             escalated_to: Some("SW1".into()),
             decision: None,
             decision_due: None,

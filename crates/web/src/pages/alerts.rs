@@ -75,7 +75,7 @@ fn find(
 /// the child and are in the staff register (a decision names who made it).
 fn may_decide(user: &CurrentUser, borough: &Borough, alert: &Alert) -> bool {
     alert.is_open()
-        && alert.status == "overdue"
+        && alert.status == permanence_rules::Status::Overdue
         && user.user.staff_id.is_some()
         && user.may_change(borough, Kind::Decision, &alert.child)
 }
@@ -358,7 +358,8 @@ fn save_decision(
     }
     let mut store = state.store();
     let stored = store.current_tracker_records()?;
-    let id = new_decision_id(&stored, today);
+    let id = super::records::suggest_id(Kind::Decision, today, &stored)
+        .expect("decisions have suggested ids");
     let made_by = user.user.staff_id.as_deref().unwrap_or_default();
     let values = [
         id.as_str(),
@@ -387,23 +388,4 @@ fn save_decision(
         Err(StoreError::Conflict { .. }) => Ok(false),
         Err(other) => Err(other.into()),
     }
-}
-
-/// A decision id not yet used among the stored records: `DEC-yyyymmdd-nnnn`.
-fn new_decision_id(
-    stored: &[permanence_tracker::RawRecord],
-    today: permanence_domain::Date,
-) -> String {
-    let prefix = format!("DEC-{}-", today.strftime("%Y%m%d"));
-    let used = stored
-        .iter()
-        .filter(|r| r.kind == Kind::Decision)
-        .filter_map(|r| {
-            r.field("ID")
-                .strip_prefix(&prefix)
-                .and_then(|n| n.parse::<u32>().ok())
-        })
-        .max()
-        .unwrap_or(0);
-    format!("{prefix}{:04}", used + 1)
 }

@@ -104,7 +104,7 @@ async fn home(
         ))
     .then(|| span(&borough, &staff_id));
     let (alerts_total, escalated_total) = (alerts.len(), escalated.len());
-    let overdue = alerts.iter().filter(|a| a.is_overdue()).count();
+    let overdue = alerts.iter().filter(|a| a.overdue).count();
     if query.all != "yes" {
         alerts.truncate(SHOWN);
         escalated.truncate(SHOWN);

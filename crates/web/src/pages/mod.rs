@@ -24,6 +24,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use permanence_domain::Date;
 use permanence_domain::date::format_dmy;
+use permanence_rules::Status;
 use permanence_store::{Alert, Store};
 
 use crate::auth::{self, CurrentUser, Permission};
@@ -136,6 +137,8 @@ pub(crate) struct AlertRow {
     title: String,
     subject: String,
     open: bool,
+    /// Open and overdue.
+    overdue: bool,
     opened_on: String,
     closed_on: String,
     status: &'static str,
@@ -150,17 +153,9 @@ pub(crate) struct AlertRow {
 }
 
 impl AlertRow {
-    /// Whether it is open and overdue.
-    pub(crate) fn is_overdue(&self) -> bool {
-        self.open && self.status_class == "app-tag--red"
-    }
-
     pub(crate) fn of(alert: &Alert, borough: &Borough) -> AlertRow {
-        let person = |role: &str, id: &Option<String>| {
-            let role = permanence_rules::Role::ALL
-                .iter()
-                .find(|r| r.as_str() == role)
-                .map_or(role.to_string(), |r| r.label().to_lowercase());
+        let person = |role: permanence_rules::Role, id: &Option<String>| {
+            let role = role.label().to_lowercase();
             match id {
                 Some(id) => match borough.staff_name(id) {
                     Some(name) => format!("{name} ({id}), {role}"),
@@ -169,13 +164,14 @@ impl AlertRow {
                 None => role,
             }
         };
-        let (status, status_class) = match (alert.is_open(), alert.status.as_str()) {
+        let overdue = alert.is_open() && alert.status == Status::Overdue;
+        let (status, status_class) = match (alert.is_open(), alert.status) {
             (false, _) => ("Closed", "app-tag--grey"),
-            (true, "overdue") => ("Overdue", "app-tag--red"),
-            (true, "due_soon") => ("Due soon", "app-tag--yellow"),
-            (true, _) => ("Cannot decide", "app-tag--grey"),
+            (true, Status::Overdue) => ("Overdue", "app-tag--red"),
+            (true, Status::DueSoon) => ("Due soon", "app-tag--yellow"),
+            (true, Status::CannotDecide) => ("Cannot decide", "app-tag--grey"),
         };
-        let days_overdue = match (alert.is_open() && alert.status == "overdue", alert.due) {
+        let days_overdue = match (overdue, alert.due) {
             (true, Some(due)) => (borough.as_of - due).get_days().max(0).into(),
             _ => 0,
         };
@@ -190,14 +186,15 @@ impl AlertRow {
             title: alert.title.clone(),
             subject: alert.subject.clone().unwrap_or_default(),
             open: alert.is_open(),
+            overdue,
             opened_on: format_dmy(alert.opened_on),
             closed_on: alert.closed_on.map(format_dmy).unwrap_or_default(),
             status,
             status_class,
             due: alert.due.map_or_else(|| "Not known".into(), format_dmy),
             days_overdue,
-            owner: person(&alert.owner_role, &alert.owner),
-            escalated_to: person(&alert.escalated_to_role, &alert.escalated_to),
+            owner: person(alert.owner_role, &alert.owner),
+            escalated_to: person(alert.escalated_to_role, &alert.escalated_to),
             escalated: alert.escalated_to_role != alert.owner_role,
             decision: decision_text(alert, borough),
             evidence: alert.evidence.clone(),

@@ -922,7 +922,7 @@ fn field_views(
 /// A fresh id for a new record of `kind`: the kind's prefix, the day and a counter,
 /// e.g. `DEC-20261126-0001`, one that no stored record of the kind has. `None` for
 /// kinds whose ids come from elsewhere (staff ids are the 903 SW_IDs).
-fn suggest_id(kind: Kind, day: Date, stored: &[RawRecord]) -> Option<String> {
+pub(super) fn suggest_id(kind: Kind, day: Date, stored: &[RawRecord]) -> Option<String> {
     let prefix = match kind {
         Kind::Team => "TEAM",
         Kind::Panel => "PNL",

@@ -16,7 +16,7 @@ fn overdue_alert_with_manager(app: &TestApp) -> (Alert, String) {
     let borough = app.borough();
     let store = app.store();
     for alert in store.open_alerts().unwrap() {
-        if alert.status != "overdue"
+        if alert.status != permanence_rules::Status::Overdue
             || alert.decision.is_some()
             || !borough.may_see(None, &alert.child)
         {

@@ -543,7 +543,7 @@ fn child_with_a_social_worker(app: &TestApp) -> (String, String) {
 fn overdue_alert_with_manager(app: &TestApp) -> (Alert, String) {
     let borough = app.borough();
     for alert in app.store().open_alerts().unwrap() {
-        if alert.status != "overdue" || alert.decision.is_some() {
+        if alert.status != permanence_rules::Status::Overdue || alert.decision.is_some() {
             continue;
         }
         let Some(owner) = &alert.owner else { continue };
@@ -572,7 +572,7 @@ fn escalated_alert(app: &TestApp) -> (Alert, Role) {
             if alert.escalated_to_role == alert.owner_role || alert.owner.as_deref() == Some(to) {
                 return None;
             }
-            let role = Role::from_code(&alert.escalated_to_role)?;
+            let role = Role::from_code(alert.escalated_to_role.as_str())?;
             let manages = matches!(
                 role,
                 Role::TeamManager | Role::ServiceManager | Role::HeadOfService

@@ -63,6 +63,10 @@ impl Default for Settings {
     }
 }
 
+/// The trigger of an evaluation after a change to a record (always runs; the others run
+/// only when today has not been evaluated yet).
+const CHANGE: &str = "change";
+
 /// What every request can reach.
 #[derive(Clone)]
 pub struct AppState {
@@ -135,7 +139,7 @@ impl AppState {
     /// Evaluates the borough again after a change to a record, so that pages and alerts
     /// show the change at once.
     pub(crate) async fn refresh(&self) -> Result<Arc<borough::Borough>, AppError> {
-        self.evaluate("change", "system").await
+        self.evaluate(CHANGE, "system").await
     }
 
     /// Loads and evaluates the borough on today's date, records the evaluation's
@@ -147,23 +151,30 @@ impl AppState {
     ) -> Result<Arc<borough::Borough>, AppError> {
         let today = borough::today();
         let state = self.clone();
-        let (rebuilt, _) = tokio::task::spawn_blocking(move || {
+        tokio::task::spawn_blocking(move || {
             // One evaluation at a time, so that two cannot record the same change twice.
             let _running = state
                 .inner
                 .evaluating
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
+            // A new day seen by a request and by the schedule at once is evaluated once.
+            if trigger != CHANGE
+                && let Some(current) = state.inner.borough.get_if(today)
+            {
+                return Ok(current);
+            }
             // A separate connection, so that requests are not held up meanwhile.
             let mut store = SqliteStore::open_existing(&state.inner.db)?
                 .ok_or_else(|| anyhow::anyhow!("the database has gone"))?;
             store.for_server()?;
-            evaluation::evaluate(&mut store, &state.inner.policy, today, trigger, actor)
+            let (rebuilt, _) =
+                evaluation::evaluate(&mut store, &state.inner.policy, today, trigger, actor)?;
+            Ok(state.inner.borough.replace(rebuilt))
         })
         .await
         .map_err(|e| AppError::Internal(e.into()))?
-        .map_err(AppError::Internal)?;
-        Ok(self.inner.borough.replace(rebuilt))
+        .map_err(AppError::Internal)
     }
 
     /// Evaluates again whenever the date has changed, checking every few minutes, so

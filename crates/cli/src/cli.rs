@@ -45,7 +45,8 @@ pub enum Command {
     /// records (plans, meetings, decisions, ...) from their CSV templates.
     #[command(subcommand)]
     Import(ImportCommand),
-    /// Write data out of the database: the tracker's records as CSV templates.
+    /// Write data out of the database: the tracker's records as CSV templates, Ofsted's
+    /// Annex A lists, or a de-identified export for regional analysis.
     #[command(subcommand)]
     Export(ExportCommand),
     /// List children with their status on a date (looked after, age, legal status,
@@ -62,6 +63,11 @@ pub enum Command {
     /// fires, keeping each alert's trail. The server does this at start-up, each day and
     /// after every change; this is for councils that prefer to run it from cron.
     Evaluate,
+    /// Write the monthly or quarterly oversight report: headlines, permanence planning,
+    /// stability, adoption, pre-proceedings and proceedings, oversight, life-story work,
+    /// care leavers and trends, every figure as the records stood on the period's last day.
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// Show or create the council's policy file.
     #[command(subcommand)]
     Policy(PolicyCommand),
@@ -74,6 +80,41 @@ pub enum Command {
     /// Manage the web application's accounts.
     #[command(subcommand)]
     Users(UsersCommand),
+}
+
+/// Which report.
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// The report for a calendar month.
+    Monthly {
+        /// The month, written YYYY-MM (for example 2026-10).
+        #[arg(long, value_parser = permanence_reports::Period::month)]
+        month: permanence_reports::Period,
+        /// Where the report goes.
+        #[command(flatten)]
+        output: ReportOutput,
+    },
+    /// The report for a calendar quarter.
+    Quarterly {
+        /// The quarter, written YYYY-Qn (for example 2026-Q3: July to September 2026).
+        #[arg(long, value_parser = permanence_reports::Period::quarter)]
+        quarter: permanence_reports::Period,
+        /// Where the report goes.
+        #[command(flatten)]
+        output: ReportOutput,
+    },
+}
+
+/// Where a report goes. With neither option the headline figures are printed.
+#[derive(Debug, Args)]
+pub struct ReportOutput {
+    /// Write the report as one self-contained HTML file (charts included; prints on A4).
+    #[arg(long, value_name = "FILE.html")]
+    pub out: Option<std::path::PathBuf>,
+    /// Write every table of the report as CSV into this folder (headlines.csv and one
+    /// file per table; created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub csv: Option<std::path::PathBuf>,
 }
 
 /// Options of `serve`.
@@ -194,6 +235,38 @@ pub enum ImportCommand {
     /// is a correction: it supersedes the stored record, which is kept. Importing the
     /// same files again changes nothing.
     Tracker(ImportTrackerArgs),
+    /// Import a council's own Ofsted Annex A workbook (.xlsx, .xls or .ods) to bootstrap
+    /// the tracker: List 8's and List 9's allocated workers become allocations (with the
+    /// staff and teams the register lacks) and List 8's permanence plans become plan
+    /// versions, for children already in the 903 data. List 10 is checked.
+    ///
+    /// Sheets are recognised by their headings, whatever they are called. Every problem
+    /// is reported with its sheet, row and column, and nothing is written unless the
+    /// whole workbook is right. Importing the same workbook again changes nothing.
+    #[command(name = "annex-a")]
+    AnnexA(ImportAnnexAArgs),
+}
+
+/// Options of `import annex-a`.
+#[derive(Debug, Args)]
+pub struct ImportAnnexAArgs {
+    /// The workbook.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// The date the workbook is as at (yyyy-mm-dd or dd/mm/yyyy): allocations start and
+    /// plans are recorded as decided on it. Default: today.
+    #[arg(long, value_parser = parse_date)]
+    pub as_of: Option<Date>,
+
+    /// Check the workbook and report what would be imported, without writing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Why these records are recorded, kept with every record written. Default:
+    /// "bootstrapped from Annex A workbook FILE".
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
 }
 
 /// Options of `import tracker`.
@@ -223,6 +296,61 @@ pub enum ExportCommand {
     /// again changes nothing. Templates with no records are written as their header
     /// row alone.
     Tracker(ExportTrackerArgs),
+    /// Write Ofsted's Annex A for an inspection: Lists 8 (children in care), 9 (care
+    /// leavers) and 10 (children with an adoption decision) as at a date, with the
+    /// six-month look-back, as an Excel workbook with a cover sheet (--out) and/or one
+    /// CSV file per list (--csv). Lists 1 to 7 and 11 need data this system does not
+    /// hold; the cover sheet says so. Every child is included, restricted records too.
+    #[command(name = "annex-a")]
+    AnnexA(ExportAnnexAArgs),
+    /// Write a de-identified export for regional analysis: journeys, plans and alerts
+    /// with each child id replaced by a keyed pseudonym, dates of birth reduced to month
+    /// and year, postcodes to their district, names, staff and free text removed, and a
+    /// manifest.json saying what was removed. Restricted records are left out.
+    Deidentified(ExportDeidentifiedArgs),
+}
+
+/// Options of `export annex-a`.
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("output").required(true).multiple(true).args(["out", "csv"]))]
+pub struct ExportAnnexAArgs {
+    /// The date the lists are as at (yyyy-mm-dd or dd/mm/yyyy): the end of the six-month
+    /// window. Default: today.
+    #[arg(long, value_parser = parse_date)]
+    pub as_of: Option<Date>,
+
+    /// The workbook to write (.xlsx; replaced if it exists).
+    #[arg(long, value_name = "FILE.xlsx")]
+    pub out: Option<PathBuf>,
+
+    /// A folder to write one CSV file per list into (created if needed).
+    #[arg(long, value_name = "DIR")]
+    pub csv: Option<PathBuf>,
+
+    /// The council's name, written as "LA of Placement" for placements inside it.
+    #[arg(long, value_name = "NAME")]
+    pub council: Option<String>,
+
+    /// The postcode districts inside the authority, e.g. RM8,RM9,IG11 (for "Placement
+    /// Location"). Default: the districts holding at least 2% of the children's home
+    /// postcodes.
+    #[arg(long, value_name = "DISTRICTS", value_delimiter = ',')]
+    pub districts: Option<Vec<String>>,
+}
+
+/// Options of `export deidentified`.
+#[derive(Debug, Args)]
+pub struct ExportDeidentifiedArgs {
+    /// The folder to write into (created if needed; files of the same names are replaced).
+    #[arg(long)]
+    pub out: PathBuf,
+
+    /// A file holding the council's secret pseudonym key (at least 32 characters). The
+    /// same key gives the same pseudonyms in every export. Default: the
+    /// PERMANENCE_EXPORT_KEY environment variable, or else the file export.key beside the
+    /// database (where the web application finds it too).
+    #[arg(long, value_name = "FILE")]
+    pub key_file: Option<PathBuf>,
 }
 
 /// Options of `export tracker`.

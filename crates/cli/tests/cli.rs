@@ -7,6 +7,10 @@ use std::process::{Command, Output};
 // Submodules live in tests/cli/, which Cargo does not build as test binaries of their own.
 #[path = "cli/demo.rs"]
 mod demo;
+#[path = "cli/exports.rs"]
+mod exports;
+#[path = "cli/report.rs"]
+mod report;
 #[path = "cli/tracker.rs"]
 mod tracker;
 #[path = "cli/users.rs"]

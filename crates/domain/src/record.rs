@@ -219,3 +219,126 @@ pub struct DeprivationOfLiberty {
     /// DOLO_END.
     pub dolo_end: Option<Date>,
 }
+
+impl ChildRecord {
+    /// The record as it was known on `date`: what the 903 return could have said that
+    /// day. Rows dated after it are dropped; an episode, missing episode, social-worker
+    /// episode or order still open that day loses its end (and the reasons recorded with
+    /// the end); year rows count once their event has happened (an OC3 row from the
+    /// birthday it reports on, an AD1 row from the adoption, an OC2 row from 31 March).
+    /// Reports use it so that a period's figures come out the same whenever they are run.
+    pub fn known_on(&self, date: Date) -> ChildRecord {
+        let open_after = |end: Option<Date>| end.filter(|end| *end <= date);
+        let adopted = self.episodes.iter().any(|e| {
+            e.dec.is_some_and(|dec| dec <= date)
+                && matches!(
+                    e.rec,
+                    Some(ReasonEpisodeCeased::E11 | ReasonEpisodeCeased::E12)
+                )
+        });
+        ChildRecord {
+            child: self.child.clone(),
+            header: Header {
+                mc_dob: self.header.mc_dob.filter(|d| *d <= date),
+                ..self.header.clone()
+            },
+            uasc_until: self.uasc_until,
+            episodes: self
+                .episodes
+                .iter()
+                .filter(|e| e.decom <= date)
+                .map(|e| {
+                    if e.dec.is_some_and(|dec| dec > date) {
+                        Episode {
+                            dec: None,
+                            rec: None,
+                            reason_place_change: None,
+                            ..e.clone()
+                        }
+                    } else {
+                        e.clone()
+                    }
+                })
+                .collect(),
+            reviews: self
+                .reviews
+                .iter()
+                .filter(|r| r.review <= date)
+                .cloned()
+                .collect(),
+            missing: self
+                .missing
+                .iter()
+                .filter(|m| m.mis_start <= date)
+                .map(|m| MissingEpisode {
+                    mis_end: open_after(m.mis_end),
+                    ..m.clone()
+                })
+                .collect(),
+            outcomes: self
+                .outcomes
+                .iter()
+                .filter(|o| o.year.end() <= date)
+                .cloned()
+                .collect(),
+            care_leaver_outcomes: self
+                .care_leaver_outcomes
+                .iter()
+                .filter(|o| birthday_in(self.header.dob, o.year) <= date)
+                .cloned()
+                .collect(),
+            adoptions: if adopted {
+                self.adoptions.clone()
+            } else {
+                Vec::new()
+            },
+            placed_for_adoption: self
+                .placed_for_adoption
+                .iter()
+                .filter(|p| p.date_placed <= date)
+                .map(|p| {
+                    if p.date_placed_ceased.is_some_and(|d| d > date) {
+                        PlacedForAdoption {
+                            date_placed_ceased: None,
+                            reason_placed_ceased: None,
+                            ..p.clone()
+                        }
+                    } else {
+                        p.clone()
+                    }
+                })
+                .collect(),
+            previous_permanence: self
+                .previous_permanence
+                .iter()
+                .filter(|p| p.year.start() <= date)
+                .cloned()
+                .collect(),
+            social_worker_episodes: self
+                .social_worker_episodes
+                .iter()
+                .filter(|s| s.sw_decom <= date)
+                .map(|s| SocialWorkerEpisode {
+                    sw_dec: open_after(s.sw_dec),
+                    ..s.clone()
+                })
+                .collect(),
+            deprivation_of_liberty: self
+                .deprivation_of_liberty
+                .iter()
+                .filter(|d| d.dolo_start <= date)
+                .map(|d| DeprivationOfLiberty {
+                    dolo_start: d.dolo_start,
+                    dolo_end: open_after(d.dolo_end),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The child's birthday within a collection year (1 April to 31 March), the day an OC3
+/// row reports on.
+pub fn birthday_in(dob: Date, year: CollectionYear) -> Date {
+    let age = crate::date::age_on(dob, year.end());
+    crate::date::birthday(dob, age)
+}

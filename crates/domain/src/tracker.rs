@@ -225,6 +225,13 @@ vocabulary! {
     }
 }
 
+impl PermanencePlan {
+    /// Whether the plan has a parallel or contingency plan to fall back on.
+    pub fn has_fallback(&self) -> bool {
+        self.contingency.is_some() || !self.parallel.is_empty()
+    }
+}
+
 /// A permanence planning meeting or family group conference.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Meeting {
@@ -796,6 +803,216 @@ impl Organisation {
             current = manager.manager.as_deref();
         }
         line
+    }
+}
+
+/// `end` if it had come by `date`, else `None` (still open then).
+fn ended_by(end: Option<Date>, date: Date) -> Option<Date> {
+    end.filter(|end| *end <= date)
+}
+
+impl ChildTracker {
+    /// The records as they stood on `date`: records made after it are dropped, and what
+    /// happened after it (a plan achieved, a search ended, a decision completed, a
+    /// challenge resolved, proceedings concluded) had not happened yet. Reports use it
+    /// so that a period's figures come out the same whenever they are run.
+    pub fn known_on(&self, date: Date) -> ChildTracker {
+        let on_or_before = |d: Date| d <= date;
+        ChildTracker {
+            details: self.details.clone(),
+            allocations: self
+                .allocations
+                .iter()
+                .filter(|a| on_or_before(a.start))
+                .map(|a| Allocation {
+                    end: ended_by(a.end, date),
+                    ..a.clone()
+                })
+                .collect(),
+            plans: self
+                .plans
+                .iter()
+                .filter(|p| on_or_before(p.decided))
+                .map(|p| {
+                    let achieved = ended_by(p.achieved, date);
+                    PermanencePlan {
+                        achieved,
+                        achieved_by: p.achieved_by.filter(|_| achieved.is_some()),
+                        ..p.clone()
+                    }
+                })
+                .collect(),
+            meetings: self
+                .meetings
+                .iter()
+                .filter(|m| on_or_before(m.date))
+                .cloned()
+                .collect(),
+            family_finding: self
+                .family_finding
+                .iter()
+                .filter(|f| on_or_before(f.start))
+                .map(|f| f.known_on(date))
+                .collect(),
+            sibling_assessments: self
+                .sibling_assessments
+                .iter()
+                .filter(|a| on_or_before(a.date))
+                .cloned()
+                .collect(),
+            life_story: self.life_story.as_ref().and_then(|work| {
+                let known = LifeStoryWork {
+                    started: ended_by(work.started, date),
+                    last_session: ended_by(work.last_session, date),
+                    book_first_stage: ended_by(work.book_first_stage, date),
+                    book_completed: ended_by(work.book_completed, date),
+                    later_life_letter: ended_by(work.later_life_letter, date),
+                    ..work.clone()
+                };
+                let any = known.started.is_some() || known.last_session.is_some();
+                any.then_some(known)
+            }),
+            decisions: known_decisions(&self.decisions, date),
+            challenges: self
+                .challenges
+                .iter()
+                .filter(|(challenge, _)| on_or_before(challenge.raised))
+                .map(|(challenge, steps)| {
+                    let challenge = IroChallenge {
+                        resolved: ended_by(challenge.resolved, date),
+                        cafcass_referral: ended_by(challenge.cafcass_referral, date),
+                        ..challenge.clone()
+                    };
+                    let steps = steps
+                        .iter()
+                        .filter(|step| on_or_before(step.started))
+                        .map(|step| {
+                            let responded = ended_by(step.responded, date);
+                            ChallengeStep {
+                                responded,
+                                response: step.response.clone().filter(|_| responded.is_some()),
+                                ..step.clone()
+                            }
+                        })
+                        .collect();
+                    (challenge, steps)
+                })
+                .collect(),
+            panel_decisions: self
+                .panel_decisions
+                .iter()
+                .filter(|d| on_or_before(d.date))
+                .cloned()
+                .collect(),
+            activities: self
+                .activities
+                .iter()
+                .filter(|a| on_or_before(a.date))
+                .cloned()
+                .collect(),
+            pre_proceedings: self
+                .pre_proceedings
+                .iter()
+                .filter(|(case, _)| on_or_before(case.legal_gateway_meeting))
+                .map(|(case, meetings)| {
+                    let ended = ended_by(case.ended, date);
+                    let case = PreProceedings {
+                        letter_before_proceedings: ended_by(case.letter_before_proceedings, date),
+                        ended,
+                        outcome: case.outcome.filter(|_| ended.is_some()),
+                        ..case.clone()
+                    };
+                    let meetings = meetings
+                        .iter()
+                        .filter(|m| on_or_before(m.date))
+                        .cloned()
+                        .collect();
+                    (case, meetings)
+                })
+                .collect(),
+            proceedings: self
+                .proceedings
+                .iter()
+                .filter(|(case, _)| on_or_before(case.issued))
+                .map(|(case, hearings)| {
+                    let concluded = ended_by(case.concluded, date);
+                    let case = CareProceedings {
+                        concluded,
+                        order: case.order.filter(|_| concluded.is_some()),
+                        ..case.clone()
+                    };
+                    let hearings = hearings
+                        .iter()
+                        .filter(|h| on_or_before(h.date))
+                        .cloned()
+                        .collect();
+                    (case, hearings)
+                })
+                .collect(),
+            staying_put: self
+                .staying_put
+                .iter()
+                .filter(|s| on_or_before(s.decided))
+                .map(|s| StayingPut {
+                    start: ended_by(s.start, date),
+                    end: ended_by(s.end, date),
+                    ..s.clone()
+                })
+                .collect(),
+            supervision: known_supervision(&self.supervision, date),
+        }
+    }
+}
+
+impl FamilyFinding {
+    /// The search as it stood on `date`: a search that ended later was still active.
+    fn known_on(&self, date: Date) -> FamilyFinding {
+        let mut known = FamilyFinding {
+            fostering_for_adoption_considered: ended_by(
+                self.fostering_for_adoption_considered,
+                date,
+            ),
+            ..self.clone()
+        };
+        if self.end.is_some_and(|end| end > date) {
+            known.status = FamilyFindingStatus::Active;
+            known.end = None;
+            known.end_reason = None;
+        }
+        known
+    }
+}
+
+fn known_decisions(decisions: &[Decision], date: Date) -> Vec<Decision> {
+    decisions
+        .iter()
+        .filter(|d| d.made <= date)
+        .map(|d| Decision {
+            completed: ended_by(d.completed, date),
+            ..d.clone()
+        })
+        .collect()
+}
+
+fn known_supervision(sessions: &[SupervisionSession], date: Date) -> Vec<SupervisionSession> {
+    sessions
+        .iter()
+        .filter(|s| s.date <= date)
+        .cloned()
+        .collect()
+}
+
+impl Organisation {
+    /// The borough's records as they stood on `date` (see [`ChildTracker::known_on`]):
+    /// staff, teams and panels as registered, supervision and decisions made by then.
+    pub fn known_on(&self, date: Date) -> Organisation {
+        Organisation {
+            people: self.people.clone(),
+            teams: self.teams.clone(),
+            panels: self.panels.clone(),
+            supervision: known_supervision(&self.supervision, date),
+            decisions: known_decisions(&self.decisions, date),
+        }
     }
 }
 

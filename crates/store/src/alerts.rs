@@ -76,6 +76,29 @@ pub struct AlertEvent {
     pub detail: String,
 }
 
+impl AlertEvent {
+    /// Whether the event moved the alert up the escalation ladder (an `escalated` event
+    /// also records an alert coming back to its owner when a decision holds it).
+    pub fn is_escalation(&self) -> bool {
+        self.kind == "escalated" && self.detail.starts_with(ESCALATED_TO)
+    }
+}
+
+/// How an escalation up the ladder begins its detail (see [`AlertEvent::is_escalation`]).
+const ESCALATED_TO: &str = "Escalated to ";
+
+/// An event in an alert's life with the rule and child the alert is about: what
+/// reports count (alerts opened, escalated, acknowledged and closed in a period).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertActivity {
+    /// The event.
+    pub event: AlertEvent,
+    /// The alert's rule.
+    pub rule: String,
+    /// The alert's child.
+    pub child: String,
+}
+
 /// One evaluation of the borough, as recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EvaluationRun {
@@ -225,7 +248,7 @@ fn events(alert: &Alert, finding: &Finding) -> Vec<(&'static str, String)> {
             if finding.escalated_to == finding.owner_role {
                 format!("Now with {whom}")
             } else {
-                format!("Escalated to {whom}")
+                format!("{ESCALATED_TO}{whom}")
             },
         ));
     }
@@ -283,6 +306,9 @@ pub trait Alerts {
     fn alert_events(&self, alert: i64) -> Result<Vec<AlertEvent>, StoreError>;
     /// The latest evaluation runs, newest first.
     fn evaluation_runs(&self, limit: usize) -> Result<Vec<EvaluationRun>, StoreError>;
+    /// Every alert event of evaluations dated `from` to `to` (both included), in the
+    /// order they happened.
+    fn alert_activity(&self, from: Date, to: Date) -> Result<Vec<AlertActivity>, StoreError>;
 }
 
 const ALERT_COLUMNS: &str = "id, rule, child, NULLIF(subject, ''), title, opened_on, closed_on, status, due, \
@@ -341,6 +367,16 @@ fn alerts_where(
         .query_map(params, alert_row)?
         .collect::<Result<_, _>>()?;
     Ok(alerts)
+}
+
+fn event_row(row: &Row<'_>) -> Result<AlertEvent, rusqlite::Error> {
+    Ok(AlertEvent {
+        alert: row.get(0)?,
+        run: row.get(1)?,
+        on_day: date(row.get(2)?)?,
+        kind: row.get(3)?,
+        detail: row.get(4)?,
+    })
 }
 
 fn run_row(row: &Row<'_>) -> Result<EvaluationRun, rusqlite::Error> {
@@ -512,17 +548,27 @@ impl Alerts for SqliteStore {
              WHERE alert_id = ?1 ORDER BY id",
         )?;
         let events = statement
-            .query_map([alert], |row| {
-                Ok(AlertEvent {
-                    alert: row.get(0)?,
-                    run: row.get(1)?,
-                    on_day: date(row.get(2)?)?,
-                    kind: row.get(3)?,
-                    detail: row.get(4)?,
+            .query_map([alert], event_row)?
+            .collect::<Result<_, _>>()?;
+        Ok(events)
+    }
+
+    fn alert_activity(&self, from: Date, to: Date) -> Result<Vec<AlertActivity>, StoreError> {
+        let mut statement = self.connection().prepare(
+            "SELECT e.alert_id, e.run_id, e.on_day, e.kind, e.detail, a.rule, a.child
+             FROM alert_event e JOIN alert a ON a.id = e.alert_id
+             WHERE e.on_day BETWEEN ?1 AND ?2 ORDER BY e.id",
+        )?;
+        let activity = statement
+            .query_map([from.to_string(), to.to_string()], |row| {
+                Ok(AlertActivity {
+                    event: event_row(row)?,
+                    rule: row.get(5)?,
+                    child: row.get(6)?,
                 })
             })?
             .collect::<Result<_, _>>()?;
-        Ok(events)
+        Ok(activity)
     }
 
     fn evaluation_runs(&self, limit: usize) -> Result<Vec<EvaluationRun>, StoreError> {

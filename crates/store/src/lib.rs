@@ -24,7 +24,8 @@ use permanence_tracker::{Kind, RawRecord, Tracker, build_tracker};
 
 pub use accounts::{Accounts, NewUser, Session, User};
 pub use alerts::{
-    Alert, AlertEvent, Alerts, EvaluationPlan, EvaluationRun, NewRun, plan_evaluation,
+    Alert, AlertActivity, AlertEvent, Alerts, EvaluationPlan, EvaluationRun, NewRun,
+    plan_evaluation,
 };
 pub use sqlite::SqliteStore;
 

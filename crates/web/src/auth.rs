@@ -97,6 +97,14 @@ pub enum Permission {
     /// Open the panel register, panel decisions and overlapping panels: everyone who
     /// reads children's records (not administrators).
     ViewPanels,
+    /// Download Ofsted's Annex A workbook and the de-identified export for regional
+    /// analysis (`/exports`): performance analysts, who prepare them, and heads of
+    /// service, who answer for them. Annex A holds every child, restricted records too.
+    DownloadExports,
+    /// Open the monthly and quarterly oversight reports and their downloads: team
+    /// managers, service managers, heads of service, performance analysts, IROs and IRO
+    /// managers, who answer for, report on or challenge drift across the service.
+    ViewReports,
 }
 
 impl Role {
@@ -120,6 +128,18 @@ impl Role {
             }
             Permission::ViewEveryIro => matches!(self, Role::IroManager | Role::HeadOfService),
             Permission::ViewPanels => self != Role::Administrator,
+            Permission::ViewReports => matches!(
+                self,
+                Role::TeamManager
+                    | Role::ServiceManager
+                    | Role::HeadOfService
+                    | Role::PerformanceAnalyst
+                    | Role::Iro
+                    | Role::IroManager
+            ),
+            Permission::DownloadExports => {
+                matches!(self, Role::PerformanceAnalyst | Role::HeadOfService)
+            }
         }
     }
 }

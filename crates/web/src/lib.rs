@@ -26,7 +26,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
 use permanence_rules::Policy;
-use permanence_store::SqliteStore;
+use permanence_store::{Alerts, SqliteStore};
 use tokio::net::TcpListener;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -81,6 +81,8 @@ struct Inner {
     borough: borough::Cache,
     /// Held while an evaluation runs.
     evaluating: Mutex<()>,
+    /// Reports made on the borough as it now is, newest last (see [`AppState::report`]).
+    reports: Mutex<Vec<CachedReport>>,
     throttle: auth::Throttle,
 }
 
@@ -104,6 +106,7 @@ impl AppState {
                 throttle: auth::Throttle::default(),
                 borough: borough::Cache::new(borough),
                 evaluating: Mutex::new(()),
+                reports: Mutex::new(Vec::new()),
                 policy,
                 settings,
             }),
@@ -134,6 +137,52 @@ impl AppState {
             return Ok(current);
         }
         self.evaluate("new day", "system").await
+    }
+
+    /// The oversight report for a period, made from the borough as it now is (kept for
+    /// the next request until the borough is evaluated again: a manager following a
+    /// figure to its children does not wait for the report to be made twice).
+    pub(crate) async fn report(
+        &self,
+        period: permanence_reports::Period,
+    ) -> Result<Arc<permanence_reports::Report>, AppError> {
+        let borough = self.borough().await?;
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut cache = state
+                .inner
+                .reports
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            cache.retain(|c| std::ptr::eq(c.borough.as_ptr(), Arc::as_ptr(&borough)));
+            if let Some(cached) = cache.iter().find(|c| c.period == period) {
+                return Ok(cached.report.clone());
+            }
+            let today = borough.as_of;
+            let to = period.end().min(today);
+            let alert_activity = state.store().alert_activity(period.start(), to)?;
+            let records = permanence_reports::Records {
+                journeys: borough.journeys.clone(),
+                trackers: borough.trackers.clone(),
+                organisation: borough.organisation.clone(),
+                alert_activity,
+            };
+            let report = Arc::new(
+                permanence_reports::build(&records, period, today, &state.inner.policy)
+                    .map_err(|_| AppError::NotFound)?,
+            );
+            if cache.len() >= REPORTS_KEPT {
+                cache.remove(0);
+            }
+            cache.push(CachedReport {
+                period,
+                borough: Arc::downgrade(&borough),
+                report: report.clone(),
+            });
+            Ok(report)
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
     }
 
     /// Evaluates the borough again after a change to a record, so that pages and alerts
@@ -190,6 +239,16 @@ impl AppState {
             }
         }
     }
+}
+
+/// How many reports the server keeps made.
+const REPORTS_KEPT: usize = 8;
+
+/// A report and the borough it was made from.
+struct CachedReport {
+    period: permanence_reports::Period,
+    borough: std::sync::Weak<borough::Borough>,
+    report: Arc<permanence_reports::Report>,
 }
 
 /// The application's routes with its security headers.

@@ -5,8 +5,10 @@ mod child_tracker;
 mod children;
 mod demo;
 mod evaluate;
+mod exports;
 mod import;
 mod policy;
+mod report;
 mod serve;
 mod summary;
 mod synth;
@@ -19,7 +21,9 @@ use anyhow::Context;
 use permanence_domain::{Date, Journey};
 use permanence_store::{SqliteStore, Store};
 
-use crate::cli::{Cli, Command, ExportCommand, ImportCommand, PolicyCommand, UsersCommand};
+use crate::cli::{
+    Cli, Command, ExportCommand, ImportCommand, PolicyCommand, ReportCommand, UsersCommand,
+};
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -29,10 +33,23 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(ImportCommand::Ssda903(args)) => import::run(&cli.db, &args, &mut out),
         Command::Import(ImportCommand::Tracker(args)) => tracker::import(&cli.db, &args, &mut out),
         Command::Export(ExportCommand::Tracker(args)) => tracker::export(&cli.db, &args, &mut out),
+        Command::Export(ExportCommand::AnnexA(args)) => exports::annex_a(&cli.db, &args, &mut out),
+        Command::Export(ExportCommand::Deidentified(args)) => {
+            exports::deidentified(&cli.db, &args, &mut out)
+        }
+        Command::Import(ImportCommand::AnnexA(args)) => {
+            exports::import_annex_a(&cli.db, &args, &mut out)
+        }
         Command::Children(args) => children::list(&cli.db, &args, &mut out),
         Command::Child(args) => children::show(&cli.db, &args, &mut out),
         Command::Evaluate => evaluate::run(&cli.db, cli.policy.as_deref(), &mut out),
         Command::Alerts(args) => alerts::run(&cli.db, cli.policy.as_deref(), &args, &mut out),
+        Command::Report(ReportCommand::Monthly { month, output }) => {
+            report::run(&cli.db, cli.policy.as_deref(), month, &output, &mut out)
+        }
+        Command::Report(ReportCommand::Quarterly { quarter, output }) => {
+            report::run(&cli.db, cli.policy.as_deref(), quarter, &output, &mut out)
+        }
         Command::Policy(PolicyCommand::Show) => policy::show(cli.policy.as_deref(), &mut out),
         Command::Policy(PolicyCommand::Init { out: path, force }) => {
             policy::init(&path, force, &mut out)

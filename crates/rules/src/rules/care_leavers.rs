@@ -28,7 +28,7 @@ use crate::context::{Context, dmy, ordinal};
 
 /// When the child became an eligible child, as far as the data shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Eligibility {
+pub struct Eligibility {
     /// The day the child became eligible, on or before the evaluation date; `None` when
     /// the data shows no such day.
     pub date: Option<Date>,
@@ -40,7 +40,7 @@ pub(crate) struct Eligibility {
 
 /// The day the child became an eligible child (see the module notes), with `weeks` of
 /// care since the 14th birthday.
-pub(crate) fn eligibility(ctx: &Context<'_>, weeks: i32) -> Eligibility {
+pub fn eligibility(ctx: &Context<'_>, weeks: i32) -> Eligibility {
     let dob = ctx.dob();
     let (b14, b16, b18) = (birthday(dob, 14), birthday(dob, 16), birthday(dob, 18));
     let episodes = &ctx.journey.record.episodes;
@@ -78,7 +78,7 @@ pub(crate) fn eligibility(ctx: &Context<'_>, weeks: i32) -> Eligibility {
 
 /// The latest period of care that ended on or before the evaluation date, when the child
 /// is not looked after on it.
-pub(crate) fn left_care<'a>(ctx: &Context<'a>) -> Option<&'a PeriodOfCare> {
+pub fn left_care<'a>(ctx: &Context<'a>) -> Option<&'a PeriodOfCare> {
     if ctx.current_period().is_some() {
         return None;
     }
@@ -93,7 +93,7 @@ pub(crate) fn left_care<'a>(ctx: &Context<'a>) -> Option<&'a PeriodOfCare> {
 /// care leaver (relevant or former relevant): not adopted, not under a special
 /// guardianship or child arrangements order, not died, and not taken over by another
 /// authority (E3: that authority owes the leaving-care duties).
-pub(crate) fn leaves_a_care_leaver(reason: Option<ReasonEpisodeCeased>) -> bool {
+pub fn leaves_a_care_leaver(reason: Option<ReasonEpisodeCeased>) -> bool {
     use ReasonEpisodeCeased::*;
     !matches!(
         reason,

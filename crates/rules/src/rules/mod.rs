@@ -5,7 +5,7 @@ use crate::rule::Rule;
 
 pub mod ado_01;
 pub mod ado_02;
-pub(crate) mod care_leavers;
+pub mod care_leavers;
 pub mod cea_01;
 pub mod cl_01;
 pub mod cl_02;

@@ -7,7 +7,7 @@ use permanence_domain::tracker::MeetingKind;
 use crate::context::{Context, dmy};
 use crate::finding::{Evidence, Finding, Role};
 use crate::rule::{Basis, RuleInfo, impl_rule, rule_settings};
-use crate::rules::records::{has_fallback, latest_text, plan_text, run_start, unmet};
+use crate::rules::records::{latest_text, plan_text, run_start, unmet};
 
 /// PERM-02's description.
 pub static INFO: RuleInfo = RuleInfo {
@@ -70,7 +70,7 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Vec<Finding> {
     let Some(plan) = ctx.plan() else {
         return Vec::new();
     };
-    if plan.achieved.is_some_and(|date| date <= ctx.as_of) || has_fallback(plan) {
+    if plan.achieved.is_some_and(|date| date <= ctx.as_of) || plan.has_fallback() {
         return Vec::new();
     }
     let proceedings = ctx
@@ -82,7 +82,7 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Vec<Finding> {
         .map(|p| p.issued)
         .min();
     let (since, reason) = if plan.primary.needs_a_fallback() {
-        let since = run_start(ctx, |p| p.primary.needs_a_fallback() && !has_fallback(p))
+        let since = run_start(ctx, |p| p.primary.needs_a_fallback() && !p.has_fallback())
             .expect("the plan in force qualifies");
         (
             since,
@@ -92,7 +92,7 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Vec<Finding> {
             ),
         )
     } else if let Some(issued) = proceedings.filter(|_| settings.when_proceedings_open) {
-        let since = run_start(ctx, |p| !has_fallback(p)).expect("the plan in force qualifies");
+        let since = run_start(ctx, |p| !p.has_fallback()).expect("the plan in force qualifies");
         (
             since.max(issued),
             format!("care proceedings are open (issued {})", dmy(issued)),

@@ -2,11 +2,12 @@
 //! finding that young children drifted in residential care with no family finding).
 
 use permanence_domain::date::{add_days, days_between, format_dmy};
+use permanence_domain::tracker::PermanencePlan;
 
 use crate::context::{Context, placement_text};
 use crate::finding::{Evidence, Finding, Role, Status};
 use crate::rule::{Basis, RuleInfo, impl_rule, rule_settings};
-use crate::rules::records::{active_search, family_finding_evidence, has_fallback, plan_evidence};
+use crate::rules::records::{active_search, family_finding_evidence, plan_evidence};
 
 /// PERM-04's description.
 pub static INFO: RuleInfo = RuleInfo {
@@ -76,7 +77,7 @@ fn evaluate(ctx: &Context<'_>, settings: &Settings) -> Vec<Finding> {
         return Vec::new();
     }
     let searching = active_search(ctx).is_some();
-    let fallback = ctx.plan().is_some_and(has_fallback);
+    let fallback = ctx.plan().is_some_and(PermanencePlan::has_fallback);
     if searching && fallback {
         return Vec::new();
     }

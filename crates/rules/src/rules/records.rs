@@ -79,11 +79,6 @@ pub(crate) fn family_finding_evidence(ctx: &Context<'_>) -> String {
     }
 }
 
-/// Whether the plan has a fallback: a parallel plan or a contingency plan.
-pub(crate) fn has_fallback(plan: &PermanencePlan) -> bool {
-    plan.contingency.is_some() || !plan.parallel.is_empty()
-}
-
 /// Whether any part of the plan (primary, parallel or contingency) is adoption.
 pub(crate) fn includes_adoption(plan: &PermanencePlan) -> bool {
     plan.primary.is_adoption()

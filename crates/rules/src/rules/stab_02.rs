@@ -68,8 +68,12 @@ fn same_home(a: &PlacementSpell, b: &PlacementSpell) -> bool {
     a.place == b.place && a.provider == b.provider && a.urn.is_some() && a.urn == b.urn
 }
 
-/// The index of the first placement of the current stable spell.
-fn spell_start(placements: &[PlacementSpell]) -> usize {
+/// The index of the first placement of the current stable spell of a period of care's
+/// placements (the last being the current one): back through placements with the same
+/// carers (RNE `T`, `U`) and temporary placements, across a temporary break that
+/// returns to the same home, and once from a placement for adoption to the placement
+/// before it. The long-term stability indicator in reports uses it too.
+pub fn spell_start(placements: &[PlacementSpell]) -> usize {
     let mut i = placements.len() - 1;
     let mut bridged_adoption = false;
     while i > 0 {

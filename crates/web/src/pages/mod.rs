@@ -9,11 +9,13 @@ mod alerts;
 mod audit;
 mod child;
 mod children;
+mod exports;
 mod home;
 mod iro;
 mod login;
 mod panels;
 mod records;
+mod reports;
 mod teams;
 
 use askama::Template;
@@ -46,6 +48,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(teams::routes())
         .merge(iro::routes())
         .merge(panels::routes())
+        .merge(reports::routes())
+        .merge(exports::routes())
         .route("/accessibility", get(accessibility))
         .route("/assets/app.css", get(stylesheet))
         .fallback(|| async { AppError::NotFound })
@@ -59,6 +63,8 @@ pub(crate) struct Nav {
     pub(crate) can_view_teams: bool,
     pub(crate) can_view_iro: bool,
     pub(crate) can_view_panels: bool,
+    pub(crate) can_view_reports: bool,
+    pub(crate) can_download_exports: bool,
     /// Whether the user keeps reference data but reads no children (administrators):
     /// their way to the staff, teams and panels.
     pub(crate) keeps_reference_data: bool,
@@ -79,6 +85,8 @@ impl Nav {
             can_view_teams: false,
             can_view_iro: false,
             can_view_panels: false,
+            can_view_reports: false,
+            can_download_exports: false,
             keeps_reference_data: false,
             csrf_token: String::new(),
         }
@@ -95,6 +103,8 @@ impl Nav {
             can_view_teams: user.role.can(Permission::ViewTeamOversight),
             can_view_iro: user.role.can(Permission::ViewIroOversight),
             can_view_panels: user.role.can(Permission::ViewPanels),
+            can_view_reports: user.role.can(Permission::ViewReports),
+            can_download_exports: user.role.can(Permission::DownloadExports),
             keeps_reference_data: !user.role.can(Permission::ReadChildren),
             csrf_token: user.csrf_token.clone(),
         }

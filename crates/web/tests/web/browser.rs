@@ -1300,6 +1300,44 @@ async fn oversight_and_organisation_pages_pass_axe_core_wcag_2_2_aa_checks() {
     browser.visit("/panels?from=31%2F02%2F2024").await;
     browser.wait_for(Locator::Css(".app-error-summary")).await;
     check_page(&browser, "panels-with-errors", &mut found).await;
+    // The exports page: with no pseudonym key yet, with a date wrong, and with a key.
+    browser.visit("/exports").await;
+    browser.wait_for(Locator::Id("key-missing")).await;
+    check_page(&browser, "exports", &mut found).await;
+    browser
+        .visit("/exports/annex-a.xlsx?as_of=31%2F02%2F2025")
+        .await;
+    browser.wait_for(Locator::Css(".app-error-summary")).await;
+    check_page(&browser, "exports-with-errors", &mut found).await;
+    std::fs::write(
+        app.db.parent().unwrap().join("export.key"),
+        "a pseudonym key for the browser test, 0123456789",
+    )
+    .unwrap();
+    browser.visit("/exports").await;
+    browser.wait_for(Locator::Css("main table")).await;
+    check_page(&browser, "exports-with-key", &mut found).await;
+
+    // The reports: the index, with a period mistyped, last month's report (charts and
+    // every table), and the children behind its first figure.
+    browser.visit("/reports").await;
+    browser.wait_for(Locator::Css("main h1")).await;
+    check_page(&browser, "reports", &mut found).await;
+    browser.visit("/reports?kind=monthly&period=October").await;
+    browser.wait_for(Locator::Css(".app-error-summary")).await;
+    check_page(&browser, "reports-with-errors", &mut found).await;
+    let last_month = permanence_reports::Period::month_of(today()).previous();
+    browser
+        .visit(&format!("/reports/monthly/{last_month}"))
+        .await;
+    browser.wait_for(Locator::Id("trends")).await;
+    check_page(&browser, "report", &mut found).await;
+    browser
+        .click_link("//table[@id='headlines_summary']//a[contains(@href, '/children?')]")
+        .await;
+    browser.wait_for(Locator::Css("main h1")).await;
+    assert!(browser.path().await.ends_with("/children"));
+    check_page(&browser, "report-children", &mut found).await;
 
     browser.visit(&format!("/children/{planned}/records")).await;
     browser.wait_for_heading("Records").await;

@@ -8,6 +8,8 @@ mod alerts;
 mod basics;
 mod browser;
 mod children_list;
+mod exports;
 mod oversight;
 mod records;
+mod reports;
 mod timeline;

@@ -156,7 +156,7 @@ impl Period {
         }
     }
 
-    /// The month or quarter containing `date`.
+    /// The month containing `date`.
     pub fn month_of(date: Date) -> Period {
         Period::Month {
             year: date.year(),

@@ -13,7 +13,73 @@ pub(crate) mod trends;
 
 use std::collections::BTreeMap;
 
-use crate::{Cell, Chart, Table};
+use permanence_rules::Status;
+
+use crate::cohort::looked_after_at;
+use crate::{Cell, Chart, Scope, Table};
+
+/// A table of drift rules on the as-of date: for each rule, the children overdue (as a
+/// count and a share of the children looked after) and due soon; then the children
+/// looked after who are overdue for none of them (on time for all).
+pub(crate) fn rules_table(scope: &Scope<'_>, id: &str, title: &str, rules: &[&str]) -> Table {
+    let looked_after: Vec<String> = scope
+        .records
+        .journeys
+        .iter()
+        .filter(|j| looked_after_at(j, scope.as_of))
+        .map(|j| j.child().to_string())
+        .collect();
+    let mut table = Table::new(
+        id,
+        title,
+        &[
+            "Rule",
+            "What it checks",
+            "Overdue",
+            "Share of children looked after",
+            "Due soon",
+        ],
+    )
+    .with_note(
+        "Each rule as the rules' documentation defines it and the council's policy sets it, \
+         evaluated on the records as they stood on the last day of the period. A child counts \
+         once per rule.",
+    );
+    let with = |rule: &str, status: Status| -> Vec<String> {
+        scope
+            .findings
+            .iter()
+            .filter(|f| f.rule == rule && f.status == status)
+            .map(|f| f.child.clone())
+            .collect()
+    };
+    let mut overdue_any = std::collections::BTreeSet::new();
+    for rule in rules {
+        let overdue = with(rule, Status::Overdue);
+        overdue_any.extend(overdue.iter().cloned());
+        let title = permanence_rules::find_rule(rule).map_or("", |r| r.info().title);
+        table.push(vec![
+            Cell::text(*rule),
+            Cell::text(title),
+            Cell::children(overdue.clone()),
+            Cell::percent(overdue, looked_after.len()),
+            Cell::children(with(rule, Status::DueSoon)),
+        ]);
+    }
+    let on_time: Vec<String> = looked_after
+        .iter()
+        .filter(|c| !overdue_any.contains(*c))
+        .cloned()
+        .collect();
+    table.push(vec![
+        Cell::text("All"),
+        Cell::text("Children looked after overdue for none of these"),
+        Cell::text(""),
+        Cell::percent(on_time, looked_after.len()),
+        Cell::text(""),
+    ]);
+    table
+}
 
 /// A table counting children by one characteristic: one row per value (in `order`
 /// where given, then by count), with the children and their share of all counted.

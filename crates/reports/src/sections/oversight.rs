@@ -6,8 +6,7 @@ use std::collections::BTreeMap;
 use permanence_domain::Date;
 use permanence_domain::tracker::{ActivityKind, AllocationRole, ChallengeStage};
 
-use super::permanence::rule_row;
-use crate::cohort::looked_after_at;
+use super::rules_table;
 use crate::{Cell, Records, Scope, Section, Table};
 
 /// Section 6.
@@ -87,34 +86,15 @@ fn activity_in_period(scope: &Scope<'_>) -> Table {
 
 /// The rules about reviews, visits, supervision and decisions on the as-of date.
 fn timeliness(scope: &Scope<'_>) -> Table {
-    let looked_after = scope
-        .records
-        .journeys
-        .iter()
-        .filter(|j| looked_after_at(j, scope.as_of))
-        .count();
-    let mut table = Table::new(
+    rules_table(
+        scope,
         "on_time_at_period_end",
         "Reviews, visits and supervision on time: the drift rules on the last day of the period",
         &[
-            "Rule",
-            "What it checks",
-            "Overdue",
-            "Share of children looked after",
-            "Due soon",
+            "REV-01", "REV-02", "REV-03", "REV-05", "VIS-01", "VIS-02", "VIS-03", "VIS-04",
+            "VIS-05", "VIS-06", "SUP-01", "SUP-02", "IRO-01", "IRO-02",
         ],
     )
-    .with_note(
-        "A child counts once per rule. Reviews and visits on time: the children looked after \
-         who are not overdue for any of these rules.",
-    );
-    for rule in [
-        "REV-01", "REV-02", "REV-03", "REV-05", "VIS-01", "VIS-02", "VIS-03", "VIS-04", "VIS-05",
-        "VIS-06", "SUP-01", "SUP-02", "IRO-01", "IRO-02",
-    ] {
-        rule_row(&mut table, scope, rule, looked_after);
-    }
-    table
 }
 
 /// Management decisions due on or before the as-of date and not done by then.

@@ -10,8 +10,8 @@ use permanence_domain::tracker::{
     FamilyFindingRoute, MeetingKind, PermanenceOption, PermanencePlan,
 };
 use permanence_domain::{Date, Journey};
-use permanence_rules::Status;
 
+use super::rules_table;
 use crate::cohort::looked_after_at;
 use crate::{Cell, Records, Scope, Section, Table};
 
@@ -141,58 +141,16 @@ fn meetings(scope: &Scope<'_>) -> Table {
     table
 }
 
-/// The permanence-planning rules' findings on the as-of date: how many children each
-/// is overdue (or due soon) for, out of those looked after.
+/// The permanence-planning rules on the as-of date.
 fn planning_rules(scope: &Scope<'_>) -> Table {
-    let looked_after = scope
-        .records
-        .journeys
-        .iter()
-        .filter(|j| looked_after_at(j, scope.as_of))
-        .count();
-    let mut table = Table::new(
+    rules_table(
+        scope,
         "permanence_planning_timeliness",
         "Permanence planning on time: the drift rules on the last day of the period",
         &[
-            "Rule",
-            "What it checks",
-            "Overdue",
-            "Share of children looked after",
-            "Due soon",
+            "PERM-01", "PERM-02", "PERM-03", "PERM-04", "PERM-05", "PERM-06", "PERM-07",
         ],
     )
-    .with_note(
-        "Each rule as the rules' documentation defines it and the council's policy sets it, \
-         evaluated on the records as they stood on the last day of the period.",
-    );
-    for rule in [
-        "PERM-01", "PERM-02", "PERM-03", "PERM-04", "PERM-05", "PERM-06", "PERM-07",
-    ] {
-        rule_row(&mut table, scope, rule, looked_after);
-    }
-    table
-}
-
-/// A row for one rule: children with an overdue finding (as a count and a share of
-/// `cohort`) and children due soon.
-pub(crate) fn rule_row(table: &mut Table, scope: &Scope<'_>, rule: &str, cohort: usize) {
-    let children = |status: Status| -> Vec<String> {
-        scope
-            .findings
-            .iter()
-            .filter(|f| f.rule == rule && f.status == status)
-            .map(|f| f.child.clone())
-            .collect()
-    };
-    let title = permanence_rules::find_rule(rule).map_or("", |r| r.info().title);
-    let overdue = children(Status::Overdue);
-    table.push(vec![
-        Cell::text(rule),
-        Cell::text(title),
-        Cell::children(overdue.clone()),
-        Cell::percent(overdue, cohort),
-        Cell::children(children(Status::DueSoon)),
-    ]);
 }
 
 /// Where a parallel or contingency plan is required (PERM-02: the primary plan may not

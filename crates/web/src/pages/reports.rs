@@ -53,6 +53,18 @@ fn period_of(kind: &str, period: &str) -> Result<Period, AppError> {
     .map_err(|_| AppError::NotFound)
 }
 
+/// The report an address names, for a user who may read reports.
+async fn requested(
+    state: &AppState,
+    user: &CurrentUser,
+    kind: &str,
+    period: &str,
+) -> Result<std::sync::Arc<Report>, AppError> {
+    user.require(Permission::ViewReports)?;
+    let period = period_of(kind, period)?;
+    state.report(period).await
+}
+
 fn address(period: Period) -> String {
     format!("/reports/{}/{period}", period.kind())
 }
@@ -165,10 +177,8 @@ async fn report_page(
     user: CurrentUser,
     Path((kind, period)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    user.require(Permission::ViewReports)?;
-    let period = period_of(&kind, &period)?;
-    let report = state.report(period).await?;
-    let address = address(period);
+    let report = requested(&state, &user, &kind, &period).await?;
+    let address = address(report.period);
     let csv_files = std::iter::once(("headlines".to_string(), "Headline figures".to_string()))
         .chain(report.tables().map(|t| (t.id.clone(), t.title.clone())))
         .collect();
@@ -187,22 +197,28 @@ async fn report_file(
     user: CurrentUser,
     Path((kind, period)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    user.require(Permission::ViewReports)?;
-    let period = period_of(&kind, &period)?;
-    let report = state.report(period).await?;
+    let report = requested(&state, &user, &kind, &period).await?;
     let body = permanence_reports::html::document(&report);
     state.store().audit(
         &user.user.username,
         "export_report",
         None,
-        &format!("{kind} report for {period} as HTML"),
+        &format!(
+            "{} report for {} as HTML",
+            report.period.kind(),
+            report.period
+        ),
     )?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8".to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{kind}-report-{period}.html\""),
+                format!(
+                    "attachment; filename=\"{}-report-{}.html\"",
+                    report.period.kind(),
+                    report.period
+                ),
             ),
         ],
         body,
@@ -216,10 +232,8 @@ async fn table_csv(
     user: CurrentUser,
     Path((kind, period, file)): Path<(String, String, String)>,
 ) -> Result<Response, AppError> {
-    user.require(Permission::ViewReports)?;
-    let period = period_of(&kind, &period)?;
+    let report = requested(&state, &user, &kind, &period).await?;
     let id = file.strip_suffix(".csv").ok_or(AppError::NotFound)?;
-    let report = state.report(period).await?;
     let (columns, rows): (Vec<String>, Vec<Vec<String>>) = if id == "headlines" {
         (
             vec!["measure".into(), "value".into()],
@@ -245,8 +259,12 @@ async fn table_csv(
         &state,
         &user,
         "export_report",
-        format!("{kind} report for {period}: {id}.csv"),
-        &format!("{kind}-report-{period}-{id}.csv"),
+        format!(
+            "{} report for {}: {id}.csv",
+            report.period.kind(),
+            report.period
+        ),
+        &format!("{}-report-{}-{id}.csv", report.period.kind(), report.period),
         &columns,
         rows.into_iter().map(safe_cells),
     )
@@ -325,9 +343,7 @@ async fn figure_children(
     period: &str,
     figure: &Figure,
 ) -> Result<(std::sync::Arc<Report>, String, Vec<ChildLine>, usize), AppError> {
-    user.require(Permission::ViewReports)?;
-    let period = period_of(kind, period)?;
-    let report = state.report(period).await?;
+    let report = requested(state, user, kind, period).await?;
     let borough = state.borough().await?;
     let (description, cell) = figure.find(&report).ok_or(AppError::NotFound)?;
     let ids = cell.children.clone().ok_or(AppError::NotFound)?;

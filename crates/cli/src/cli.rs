@@ -68,9 +68,17 @@ pub enum Command {
     /// care leavers and trends, every figure as the records stood on the period's last day.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Copy the database to a new file while the server goes on using it: a consistent
+    /// snapshot, compacted and integrity-checked. Restoring is replacing the database
+    /// file with the copy while the server is stopped (docs/operations.md).
+    Backup(BackupArgs),
     /// Show or create the council's policy file.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Forecast the looked-after population 1 to 5 years ahead by age band and
+    /// placement type, with uncertainty bands and the cost of placements, from a model
+    /// fitted on the 903 history up to a date; back-tested on the year before it.
+    Forecast(ForecastArgs),
     /// Write a synthetic borough's 903 returns (fictional children) as CSV files, one
     /// folder per collection year.
     Synth(SynthArgs),
@@ -80,6 +88,14 @@ pub enum Command {
     /// Manage the web application's accounts.
     #[command(subcommand)]
     Users(UsersCommand),
+}
+
+/// Options of `backup`.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The file to write the copy to; it must not exist yet.
+    #[arg(long, value_name = "FILE")]
+    pub out: std::path::PathBuf,
 }
 
 /// Which report.
@@ -115,6 +131,39 @@ pub struct ReportOutput {
     /// file per table; created if missing).
     #[arg(long, value_name = "DIR")]
     pub csv: Option<std::path::PathBuf>,
+}
+
+/// Options of `forecast`.
+#[derive(Debug, Args)]
+pub struct ForecastArgs {
+    /// The forecast date: the model is fitted on the history up to it and projects from
+    /// the children looked after on it (yyyy-mm-dd or dd/mm/yyyy). An earlier date
+    /// gives the forecast that would have been made then, so back-tests are one command.
+    #[arg(long, value_parser = parse_date)]
+    pub from: Date,
+    /// Years ahead, 1 to 5.
+    #[arg(long, value_parser = parse_forecast_years)]
+    pub years: u32,
+    /// Write forecast.csv (date, age band, placement group: expected, lower, upper),
+    /// costs.csv and backtest.csv into this folder (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub csv: Option<PathBuf>,
+    /// Write the forecast as one self-contained HTML page with charts.
+    #[arg(long, value_name = "FILE.html")]
+    pub html: Option<PathBuf>,
+    /// The seed of the bootstrap's random draws: the same seed gives the same bands.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+/// Parses the years of a forecast: a whole number from 1 to 5.
+pub fn parse_forecast_years(text: &str) -> Result<u32, String> {
+    match text.trim().parse::<u32>() {
+        Ok(years @ 1..=5) => Ok(years),
+        _ => Err(format!(
+            "'{text}' is not a number of years to forecast; expected a whole number from 1 to 5"
+        )),
+    }
 }
 
 /// Options of `serve`.

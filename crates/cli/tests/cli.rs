@@ -5,10 +5,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 // Submodules live in tests/cli/, which Cargo does not build as test binaries of their own.
+#[path = "cli/backup.rs"]
+mod backup;
 #[path = "cli/demo.rs"]
 mod demo;
 #[path = "cli/exports.rs"]
 mod exports;
+#[path = "cli/forecast.rs"]
+mod forecast;
 #[path = "cli/report.rs"]
 mod report;
 #[path = "cli/tracker.rs"]

@@ -1,8 +1,9 @@
 //! The permanence work the 903 return does not record, held by the tracker itself:
 //! staff and the management line, allocations, permanence plans, meetings, family
 //! finding, sibling assessments, life-story work, supervision and decisions, IRO
-//! challenges, panels, statutory activity, pre-proceedings and court proceedings, and
-//! care leavers' arrangements.
+//! challenges, panels, statutory activity, pre-proceedings and court proceedings,
+//! care leavers' arrangements, and the register of foster carers (households, terms of
+//! approval, the children living with them, recruitment) with children's placement needs.
 //!
 //! These are pure types. Child ids are the 903 `CHILD` ids; staff ids are the council's
 //! own (social workers' ids match the 903 `SW_ID`). Every vocabulary is an enum with a
@@ -698,6 +699,333 @@ impl ChildDetails {
     }
 }
 
+vocabulary! {
+    /// Who a fostering household fosters for.
+    HouseholdType {
+        InHouse = "in_house" "In-house foster carers";
+        ConnectedPerson = "connected_person" "Connected person (family and friends) carers";
+        Agency = "ifa" "Independent fostering agency";
+    }
+}
+
+vocabulary! {
+    /// Where a fostering household stands.
+    HouseholdStatus {
+        Approved = "approved" "Approved";
+        OnHold = "on_hold" "On hold";
+        InAssessment = "in_assessment" "In assessment";
+        Resigned = "resigned" "Resigned";
+    }
+}
+
+vocabulary! {
+    /// The kinds of foster placement a household may be approved for.
+    FosteringPlacementType {
+        ShortTerm = "short_term" "Short-term";
+        LongTerm = "long_term" "Long-term";
+        ShortBreaks = "short_breaks" "Short breaks";
+        ParentAndChild = "parent_and_child" "Parent and child";
+        FosteringForAdoption = "fostering_for_adoption" "Fostering for adoption or concurrent planning";
+    }
+}
+
+vocabulary! {
+    /// Complex needs: what a child needs of carers, and the skills and experience a
+    /// household has to meet them.
+    ComplexNeed {
+        Disability = "disability" "Disability";
+        HealthNeeds = "health_needs" "Complex health needs";
+        BehaviourThatChallenges = "behaviour_that_challenges" "Behaviour that challenges";
+        Trauma = "trauma" "Therapeutic care after trauma";
+        Exploitation = "exploitation" "Risk of exploitation";
+        Unaccompanied = "unaccompanied" "Unaccompanied asylum-seeking child";
+    }
+}
+
+vocabulary! {
+    /// Why an approved household's vacancy is not being used.
+    VacancyReason {
+        CarerBreak = "carer_break" "Carers taking a break";
+        FamilyCircumstances = "family_circumstances" "Carers' own family circumstances";
+        StandardsConcern = "standards_concern" "Allegation or standards concern under review";
+        AwaitingMatch = "awaiting_match" "Held for a planned match";
+        CarerPreference = "carer_preference" "Carers prefer fewer children";
+    }
+}
+
+vocabulary! {
+    /// Why terms of approval were (re)set.
+    TermsReason {
+        Approval = "approval" "Approval";
+        Review = "review" "Annual review of approval";
+        Variation = "variation" "Variation of terms";
+    }
+}
+
+vocabulary! {
+    /// How a recruitment enquiry ended.
+    RecruitmentOutcome {
+        InProgress = "in_progress" "In progress";
+        Approved = "approved" "Approved";
+        Withdrew = "withdrew" "Applicant withdrew";
+        NotApproved = "not_approved" "Not approved";
+    }
+}
+
+/// A fostering household in the council's register of foster carers.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FosteringHousehold {
+    /// The household's id.
+    pub id: RecordId,
+    /// The carers' names as the service knows the household, e.g. "Ada and Ben Cole".
+    pub name: String,
+    /// In-house, connected person or agency.
+    pub household_type: HouseholdType,
+    /// Where it stands.
+    pub status: HouseholdStatus,
+    /// The postcode district, e.g. `SE15`.
+    pub postcode_district: String,
+    /// Whether the household lives in the borough.
+    pub in_borough: bool,
+    /// Languages spoken at home.
+    pub languages: Vec<String>,
+    /// The carers' ethnicity (903 ETHNIC codes, e.g. `WBRI`).
+    pub ethnicity: Vec<String>,
+    /// The carers' religion, if any.
+    pub religion: Option<String>,
+    /// Skills and experience with complex needs.
+    pub skills: Vec<ComplexNeed>,
+    /// The day the household was approved.
+    pub approved: Option<Date>,
+    /// The household's supervising social worker.
+    pub supervising_worker: Option<PersonId>,
+    /// Why a vacancy is not being used, when one is not.
+    pub vacancy_reason: Option<VacancyReason>,
+}
+
+/// A household's terms of approval from a date: set at approval, confirmed or changed
+/// at each annual review, or varied in between.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TermsOfApproval {
+    /// The household.
+    pub household: RecordId,
+    /// The day the terms took effect.
+    pub from: Date,
+    /// Why they were set.
+    pub reason: TermsReason,
+    /// The youngest age approved for (completed years).
+    pub age_min: u32,
+    /// The oldest age approved for (completed years).
+    pub age_max: u32,
+    /// How many children may live with the household at once.
+    pub children: u32,
+    /// The kinds of placement approved for.
+    pub placement_types: Vec<FosteringPlacementType>,
+}
+
+impl TermsOfApproval {
+    /// Whether the terms allow a child of `age` in a placement of `kind`.
+    pub fn allow(&self, age: i32, kind: FosteringPlacementType) -> bool {
+        age >= self.age_min as i32
+            && age <= self.age_max as i32
+            && self.placement_types.contains(&kind)
+    }
+}
+
+/// A child living with a fostering household, from a day until a day: how children
+/// link to carers (the 903 return holds no carer id).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct HouseholdPlacement {
+    /// The child.
+    pub child: ChildId,
+    /// The household.
+    pub household: RecordId,
+    /// The day the child moved in.
+    pub start: Date,
+    /// The day the child left.
+    pub end: Option<Date>,
+    /// The kind of placement.
+    pub placement_type: FosteringPlacementType,
+    /// Whether a named-child exemption from the usual fostering limit was granted.
+    pub exemption: Option<bool>,
+}
+
+impl HouseholdPlacement {
+    /// Whether the child lives with the household on `date`.
+    pub fn open_on(&self, date: Date) -> bool {
+        self.start <= date && self.end.is_none_or(|end| end > date)
+    }
+}
+
+/// One enquiry from prospective foster carers, through assessment to panel and approval.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RecruitmentEnquiry {
+    /// The enquiry's id.
+    pub id: RecordId,
+    /// The day of the enquiry.
+    pub enquiry: Date,
+    /// The day assessment stage 1 started.
+    pub stage_one: Option<Date>,
+    /// The day assessment stage 2 started.
+    pub stage_two: Option<Date>,
+    /// The day of the fostering panel.
+    pub panel: Option<Date>,
+    /// The day of approval (the agency decision).
+    pub approved: Option<Date>,
+    /// How it ended, or in progress.
+    pub outcome: RecruitmentOutcome,
+    /// The day it ended (withdrawn, not approved, or approved).
+    pub ended: Option<Date>,
+    /// The household it became, once approved.
+    pub household: Option<RecordId>,
+}
+
+/// What a child needs of a foster family, for matching: complex needs, language,
+/// religion and where school and family are.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PlacementNeeds {
+    /// The child.
+    pub child: ChildId,
+    /// The day the needs were assessed.
+    pub assessed: Date,
+    /// The kind of placement the plan needs.
+    pub placement_type: FosteringPlacementType,
+    /// Complex needs carers must be able to meet.
+    pub needs: Vec<ComplexNeed>,
+    /// Languages the child speaks.
+    pub languages: Vec<String>,
+    /// The child's religion, if any.
+    pub religion: Option<String>,
+    /// The postcode district of the child's school.
+    pub school_district: Option<String>,
+    /// The postcode district of the family the child keeps in touch with.
+    pub family_district: Option<String>,
+}
+
+/// The register of foster carers: households, their terms of approval, the children
+/// living with them and the recruitment pipeline.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct FosteringRegister {
+    /// Households, by id.
+    pub households: Vec<FosteringHousehold>,
+    /// Terms of approval, by household then date.
+    pub terms: Vec<TermsOfApproval>,
+    /// Children living with households, by start date.
+    pub placements: Vec<HouseholdPlacement>,
+    /// Recruitment enquiries, by enquiry date.
+    pub recruitment: Vec<RecruitmentEnquiry>,
+}
+
+impl FosteringRegister {
+    /// The household with this id.
+    pub fn household(&self, id: &str) -> Option<&FosteringHousehold> {
+        self.households.iter().find(|h| h.id == id)
+    }
+
+    /// The household's terms in force on `date`: the latest set on or before it.
+    pub fn terms_on(&self, household: &str, date: Date) -> Option<&TermsOfApproval> {
+        self.terms
+            .iter()
+            .filter(|t| t.household == household && t.from <= date)
+            .max_by_key(|t| t.from)
+    }
+
+    /// The children living with the household on `date`.
+    pub fn placed_on<'s>(
+        &'s self,
+        household: &'s str,
+        date: Date,
+    ) -> impl Iterator<Item = &'s HouseholdPlacement> + 's {
+        self.placements
+            .iter()
+            .filter(move |p| p.household == household && p.open_on(date))
+    }
+
+    /// The household a child lives with on `date`, if any.
+    pub fn placement_of(&self, child: &str, date: Date) -> Option<&HouseholdPlacement> {
+        self.placements
+            .iter()
+            .rev()
+            .find(|p| p.child == child && p.open_on(date))
+    }
+
+    /// The day the household was approved: its APPROVED date, or its first terms set
+    /// at approval.
+    pub fn approved_on(&self, household: &FosteringHousehold) -> Option<Date> {
+        household.approved.or_else(|| {
+            self.terms
+                .iter()
+                .filter(|t| t.household == household.id && t.reason == TermsReason::Approval)
+                .map(|t| t.from)
+                .min()
+        })
+    }
+
+    /// The latest review of the household's approval on or before `date`.
+    pub fn last_review_on(&self, household: &str, date: Date) -> Option<Date> {
+        self.terms
+            .iter()
+            .filter(|t| {
+                t.household == household && t.reason == TermsReason::Review && t.from <= date
+            })
+            .map(|t| t.from)
+            .max()
+    }
+
+    /// The register as it stood on `date` (see [`ChildTracker::known_on`]): households as
+    /// registered (approval dates after `date` undone), terms set by then, placements
+    /// begun by then (later ends undone), enquiries made by then (later steps undone).
+    pub fn known_on(&self, date: Date) -> FosteringRegister {
+        FosteringRegister {
+            households: self
+                .households
+                .iter()
+                .map(|h| FosteringHousehold {
+                    approved: ended_by(h.approved, date),
+                    ..h.clone()
+                })
+                .collect(),
+            terms: self
+                .terms
+                .iter()
+                .filter(|t| t.from <= date)
+                .cloned()
+                .collect(),
+            placements: self
+                .placements
+                .iter()
+                .filter(|p| p.start <= date)
+                .map(|p| HouseholdPlacement {
+                    end: ended_by(p.end, date),
+                    ..p.clone()
+                })
+                .collect(),
+            recruitment: self
+                .recruitment
+                .iter()
+                .filter(|r| r.enquiry <= date)
+                .map(|r| {
+                    let ended = ended_by(r.ended, date);
+                    RecruitmentEnquiry {
+                        stage_one: ended_by(r.stage_one, date),
+                        stage_two: ended_by(r.stage_two, date),
+                        panel: ended_by(r.panel, date),
+                        approved: ended_by(r.approved, date),
+                        outcome: if ended.is_some() {
+                            r.outcome
+                        } else {
+                            RecruitmentOutcome::InProgress
+                        },
+                        ended,
+                        household: r.household.clone().filter(|_| ended.is_some()),
+                        ..r.clone()
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
 /// Everything the tracker holds about one child (what rules and the child's page read).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct ChildTracker {
@@ -731,6 +1059,8 @@ pub struct ChildTracker {
     pub staying_put: Vec<StayingPut>,
     /// Supervision sessions in which the child was discussed, in date order.
     pub supervision: Vec<SupervisionSession>,
+    /// What the child needs of a foster family (for matching).
+    pub placement_needs: Option<PlacementNeeds>,
 }
 
 impl ChildTracker {
@@ -780,6 +1110,8 @@ pub struct Organisation {
     /// Decisions about no particular child, in the order made (decisions about a child
     /// are in its [`ChildTracker::decisions`]).
     pub decisions: Vec<Decision>,
+    /// The register of foster carers.
+    pub fostering: FosteringRegister,
 }
 
 impl Organisation {
@@ -960,6 +1292,11 @@ impl ChildTracker {
                 })
                 .collect(),
             supervision: known_supervision(&self.supervision, date),
+            placement_needs: self
+                .placement_needs
+                .as_ref()
+                .filter(|n| on_or_before(n.assessed))
+                .cloned(),
         }
     }
 }
@@ -1012,6 +1349,7 @@ impl Organisation {
             panels: self.panels.clone(),
             supervision: known_supervision(&self.supervision, date),
             decisions: known_decisions(&self.decisions, date),
+            fostering: self.fostering.known_on(date),
         }
     }
 }

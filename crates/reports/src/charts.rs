@@ -1,28 +1,34 @@
 //! The report's charts as inline SVG, drawn with presentation attributes only (no
 //! `style`), so that they print, work offline and pass a strict content security policy.
 //! Each chart has a title and a text description for screen readers; the table beside
-//! it holds the same numbers.
+//! it holds the same numbers. Public so other crates' pages (the demand forecast) draw
+//! with the same escaping, colours and bar chart.
 
 use std::fmt::Write;
 
 use crate::Chart;
 
 /// Escapes text for XML.
-fn escape(text: &str) -> String {
+pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
 }
 
-const BAR: &str = "#1d70b8";
-const LINE: &str = "#1d70b8";
-const ENGLAND: &str = "#d4351c";
-const INK: &str = "#0b0c0c";
-const GRID: &str = "#b1b4b6";
+/// The colour of bars.
+pub const BAR: &str = "#1d70b8";
+/// The colour of trend lines.
+pub const LINE: &str = "#1d70b8";
+/// The colour of the England comparison line.
+pub const ENGLAND: &str = "#d4351c";
+/// The colour of text and axes.
+pub const INK: &str = "#0b0c0c";
+/// The colour of grid lines.
+pub const GRID: &str = "#b1b4b6";
 
-/// The chart as an `<svg>` element.
-pub(crate) fn svg(chart: &Chart, id: &str) -> String {
+/// The chart as an `<svg>` element; `id` prefixes its title's and description's ids.
+pub fn svg(chart: &Chart, id: &str) -> String {
     match chart {
         Chart::Bars { title, bars } => bars_svg(title, bars, id),
         Chart::Trend {

@@ -7,7 +7,7 @@
 //! definition is in `docs/reports.md`; each section's module holds its own tests on
 //! small hand-built cohorts.
 
-mod charts;
+pub mod charts;
 pub mod cohort;
 pub mod csv;
 pub mod html;

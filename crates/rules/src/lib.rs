@@ -30,9 +30,11 @@
 pub mod context;
 pub mod docs;
 pub mod finding;
+pub mod matching;
 pub mod policy;
 pub mod rule;
 pub mod rules;
+pub mod sufficiency;
 
 use std::collections::BTreeMap;
 
@@ -44,7 +46,7 @@ use rayon::prelude::*;
 pub use context::{Borough, Context, no_tracker_records};
 pub use docs::rules_markdown;
 pub use finding::{AlertDecision, Evidence, Finding, Role, Status, finding_order};
-pub use policy::{Policy, PolicyError, PolicyProblem, UnknownRule, find_rule};
+pub use policy::{Costs, Policy, PolicyError, PolicyProblem, UnknownRule, find_rule};
 pub use rule::{Rule, RuleInfo, RuleSettings};
 
 /// Every finding for one child on `as_of`, from the rules the policy switches on, in

@@ -12,6 +12,7 @@ use std::fmt;
 
 use permanence_domain::Date;
 use permanence_domain::calendar::Calendar;
+use permanence_domain::codes::PlacementGroup;
 use serde::{Deserialize, Deserializer, Serializer};
 
 use crate::finding::Role;
@@ -30,6 +31,84 @@ pub struct Policy {
     pub escalation: Escalation,
     /// Each rule's settings, under its id (`[rules.REV-01]`).
     pub rules: RulesPolicy,
+    /// Weekly unit costs of placements, for the demand forecast.
+    pub costs: Costs,
+}
+
+/// `[costs]`: what a week of a placement costs the council, in whole pounds, by
+/// placement group (`PlacementGroup`), for the demand forecast (`permanence forecast`).
+/// The defaults are round illustrative figures of the order published nationally, not
+/// any council's prices: set your own.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Costs {
+    /// Foster care (U1 to U6), in-house and agency together.
+    pub foster_care: i32,
+    /// Placed for adoption (A3 to A6).
+    pub placed_for_adoption: i32,
+    /// Placed with parents (P1).
+    pub with_parents: i32,
+    /// Children's homes (K1, K2).
+    pub childrens_home: i32,
+    /// Supported or independent living (H5, P2, K3).
+    pub supported_or_independent_living: i32,
+    /// Other residential settings (R1, R2, R3, R5, S1, P3).
+    pub other_residential: i32,
+    /// Other placements (temporary placements, Z codes).
+    pub other: i32,
+}
+
+impl Default for Costs {
+    fn default() -> Self {
+        Costs {
+            foster_care: 700,
+            placed_for_adoption: 150,
+            with_parents: 150,
+            childrens_home: 5_500,
+            supported_or_independent_living: 1_500,
+            other_residential: 4_000,
+            other: 1_000,
+        }
+    }
+}
+
+impl Costs {
+    /// The largest weekly unit cost accepted, in pounds.
+    pub const MAX: i32 = 100_000;
+
+    /// Every setting: its key, its placement group and its value.
+    pub fn settings(&self) -> [(&'static str, PlacementGroup, i32); 7] {
+        use PlacementGroup::*;
+        [
+            ("foster_care", FosterCare, self.foster_care),
+            (
+                "placed_for_adoption",
+                PlacedForAdoption,
+                self.placed_for_adoption,
+            ),
+            ("with_parents", WithParents, self.with_parents),
+            ("childrens_home", ChildrensHome, self.childrens_home),
+            (
+                "supported_or_independent_living",
+                SupportedOrIndependentLiving,
+                self.supported_or_independent_living,
+            ),
+            (
+                "other_residential",
+                OtherResidential,
+                self.other_residential,
+            ),
+            ("other", Other, self.other),
+        ]
+    }
+
+    /// The weekly unit cost of a placement group, in pounds.
+    pub fn weekly(&self, group: PlacementGroup) -> i32 {
+        self.settings()
+            .iter()
+            .find(|(_, g, _)| *g == group)
+            .map_or(0, |(_, _, cost)| *cost)
+    }
 }
 
 /// `[alerts]`.
@@ -173,9 +252,12 @@ rules_policy! {
     "EDU-02" => edu_02: edu_02,
     "PLC-01" => plc_01: plc_01,
     "PLC-02" => plc_02: plc_02,
+    "PLC-04" => plc_04: plc_04,
+    "PLC-05" => plc_05: plc_05,
     "STAB-01" => stab_01: stab_01,
     "STAB-02" => stab_02: stab_02,
     "STAB-03" => stab_03: stab_03,
+    "FC-01" => fc_01: fc_01,
     "CL-01" => cl_01: cl_01,
     "CL-02" => cl_02: cl_02,
     "CL-03" => cl_03: cl_03,
@@ -356,6 +438,17 @@ impl Policy {
                 );
             }
         }
+        for (key, _, cost) in self.costs.settings() {
+            if !(0..=Costs::MAX).contains(&cost) {
+                problem(
+                    format!("costs.{key}"),
+                    format!(
+                        "expected a weekly cost in whole pounds from 0 to {}, found {cost}",
+                        Costs::MAX
+                    ),
+                );
+            }
+        }
         for rule in rules::all() {
             let id = rule.info().id;
             let settings = rule.settings(self);
@@ -427,6 +520,16 @@ impl Policy {
             line(&format!("working_days = {}", level.working_days));
             line("");
         }
+        line("[costs]");
+        line("# What a week of a placement costs, in whole pounds, by placement group:");
+        line("# the demand forecast (`permanence forecast`) costs its projections with");
+        line("# them. The defaults are round illustrative figures of the order published");
+        line("# nationally, not any council's prices: set your own.");
+        for (key, group, cost) in policy.costs.settings() {
+            line(&format!("# {}.", group.label()));
+            line(&format!("{key} = {cost}"));
+        }
+        line("");
         line("# Each rule: `enabled` switches it on or off; `due_soon_days` (optional)");
         line("# overrides [alerts] due_soon_days for that rule; the other keys are its");
         line("# thresholds.");
@@ -736,6 +839,29 @@ mod tests {
             message.starts_with("escalation.ladder[1].role (line 2): unknown variant `boss`"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn costs_have_defaults_and_refuse_impossible_values() {
+        let policy = Policy::from_toml_str("[costs]\nchildrens_home = 6200\n").unwrap();
+        assert_eq!(policy.costs.weekly(PlacementGroup::ChildrensHome), 6200);
+        assert_eq!(policy.costs.weekly(PlacementGroup::FosterCare), 700);
+        for group in PlacementGroup::ALL {
+            assert!(Policy::default().costs.weekly(group) > 0, "{group:?}");
+        }
+        assert_eq!(
+            error("[costs]\nfoster_care = -5\n"),
+            "costs.foster_care: expected a weekly cost in whole pounds from 0 to 100000, found -5"
+        );
+        let message = error("[costs]\nfoster_carer = 500\n");
+        assert!(
+            message.starts_with("costs.foster_carer (line 2): unknown field `foster_carer`"),
+            "{message}"
+        );
+        let template = Policy::commented_template();
+        assert!(template.contains("[costs]\n"), "{template}");
+        assert!(template.contains("\nchildrens_home = 5500\n"), "{template}");
+        assert!(Policy::default().to_toml().contains("[costs]"));
     }
 
     #[test]

@@ -90,6 +90,8 @@ pub enum Unit {
     Placements,
     /// A number of yearly returns.
     Returns,
+    /// A number of children.
+    Children,
 }
 
 impl Unit {
@@ -103,6 +105,7 @@ impl Unit {
             Unit::Years => "years",
             Unit::Placements => "placements",
             Unit::Returns => "returns",
+            Unit::Children => "children",
         }
     }
 
@@ -117,6 +120,7 @@ impl Unit {
                 Unit::Years => "year",
                 Unit::Placements => "placement",
                 Unit::Returns => "return",
+                Unit::Children => "child",
             };
             format!("1 {singular}")
         } else {

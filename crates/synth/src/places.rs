@@ -21,13 +21,13 @@ pub(crate) const OTHER_LA_CODES: [&str; 16] = [
 pub(crate) const HOME_DISTRICTS: [&str; 6] = ["RM9", "RM8", "RM10", "IG11", "E6", "E13"];
 
 /// Neighbouring districts (east London and south Essex).
-const NEAR_DISTRICTS: [&str; 18] = [
+pub(crate) const NEAR_DISTRICTS: [&str; 18] = [
     "RM1", "RM3", "RM5", "RM6", "RM7", "RM13", "IG1", "IG3", "IG6", "E7", "E12", "E15", "E16",
     "E17", "E4", "E10", "SS14", "RM17",
 ];
 
 /// Districts further away (out-of-borough placements across England).
-const FAR_DISTRICTS: [&str; 30] = [
+pub(crate) const FAR_DISTRICTS: [&str; 30] = [
     "CM1", "CM2", "SS1", "SS2", "CO1", "CO4", "CT9", "ME1", "ME4", "TN34", "BN1", "LU1", "MK9",
     "NR1", "CB1", "IP1", "PE1", "B23", "CV1", "NG7", "LS9", "M14", "WA1", "PR1", "ST4", "DY1",
     "TS1", "DN1", "SO14", "PL1",

@@ -1,7 +1,8 @@
 //! The tracker's own records: the permanence work the 903 return does not hold (staff,
 //! children's names and restricted records, allocations, permanence plans, meetings, family finding, sibling assessments,
 //! life-story work, supervision and decisions, IRO challenges, panels, statutory
-//! activity, pre-proceedings and proceedings, staying put), as CSV templates.
+//! activity, pre-proceedings and proceedings, staying put, and the register of foster
+//! carers with children's placement needs), as CSV templates.
 //!
 //! Each template is defined once, as data ([`template::TEMPLATES`]); reading, writing
 //! and the documentation (`docs/tracker-templates.md`) derive from it. The flow of an

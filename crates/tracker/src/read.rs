@@ -972,6 +972,45 @@ impl Cells<'_> {
                     _ => None,
                 }
             }
+            Kind::TermsOfApproval => {
+                if let (Some(min), Some(max)) = (value("AGE_MIN"), value("AGE_MAX"))
+                    && let (Ok(min), Ok(max)) = (min.parse::<u32>(), max.parse::<u32>())
+                    && min > max
+                {
+                    self.problem(
+                        "AGE_MIN",
+                        format!(
+                            "{min} is above AGE_MAX ({max}); the youngest age approved for \
+                             cannot be above the oldest"
+                        ),
+                    );
+                }
+                match value("CHILDREN") {
+                    Some("0") => Some((
+                        "CHILDREN",
+                        "is 0; a household is approved for 1 to 10 children".to_string(),
+                    )),
+                    _ => None,
+                }
+            }
+            Kind::RecruitmentEnquiry => match (value("OUTCOME"), value("ENDED"), value("APPROVED"))
+            {
+                (Some("in_progress"), Some(ended), _) if !ended.is_empty() => Some((
+                    "OUTCOME",
+                    "is in_progress but the enquiry has an ENDED date; give how it ended, or \
+                     clear ENDED"
+                        .to_string(),
+                )),
+                (Some(outcome), Some(""), _) if outcome != "in_progress" => Some((
+                    "ENDED",
+                    format!("is blank but OUTCOME is {outcome}; give the day it ended"),
+                )),
+                (Some("approved"), _, Some("")) => Some((
+                    "APPROVED",
+                    "is blank but OUTCOME is approved; give the day of approval".to_string(),
+                )),
+                _ => None,
+            },
             _ => None,
         };
         if let Some((column, message)) = problem {
@@ -1004,6 +1043,14 @@ pub fn row_rules(kind: Kind) -> &'static [&'static str] {
              `supervision_sessions.csv`, and of a `panel` decision a panel `ID` in `panels.csv`.",
         ],
         Kind::ChallengeStep => &["`STARTED` is not before the challenge was `RAISED`."],
+        Kind::TermsOfApproval => &[
+            "`AGE_MIN` is not above `AGE_MAX`.",
+            "`CHILDREN` is at least 1 (a blank, negative or fractional number is refused).",
+        ],
+        Kind::RecruitmentEnquiry => &[
+            "An `in_progress` enquiry has no `ENDED` date; any other `OUTCOME` has one, and \
+             an `approved` one an `APPROVED` date.",
+        ],
         Kind::PreProceedingsMeeting => {
             &["`DATE` is not before the case's `LEGAL_GATEWAY_MEETING`."]
         }

@@ -41,6 +41,11 @@ pub enum TrackerRecord {
     CareProceedings(CareProceedings),
     Hearing(Hearing),
     StayingPut(StayingPut),
+    FosteringHousehold(FosteringHousehold),
+    TermsOfApproval(TermsOfApproval),
+    HouseholdPlacement(HouseholdPlacement),
+    RecruitmentEnquiry(RecruitmentEnquiry),
+    PlacementNeeds(PlacementNeeds),
 }
 
 /// Reads typed values out of a record's canonical values.
@@ -262,6 +267,11 @@ impl TrackerRecord {
             TrackerRecord::CareProceedings(_) => Kind::CareProceedings,
             TrackerRecord::Hearing(_) => Kind::Hearing,
             TrackerRecord::StayingPut(_) => Kind::StayingPut,
+            TrackerRecord::FosteringHousehold(_) => Kind::FosteringHousehold,
+            TrackerRecord::TermsOfApproval(_) => Kind::TermsOfApproval,
+            TrackerRecord::HouseholdPlacement(_) => Kind::HouseholdPlacement,
+            TrackerRecord::RecruitmentEnquiry(_) => Kind::RecruitmentEnquiry,
+            TrackerRecord::PlacementNeeds(_) => Kind::PlacementNeeds,
         }
     }
 
@@ -459,6 +469,64 @@ impl TrackerRecord {
                 start: v.date("START")?,
                 end: v.date("END")?,
             }),
+            Kind::FosteringHousehold => TrackerRecord::FosteringHousehold(FosteringHousehold {
+                id: v.required_text("ID")?,
+                name: v.required_text("NAME")?,
+                household_type: v.required_code("TYPE", HouseholdType::from_code)?,
+                status: v.required_code("STATUS", HouseholdStatus::from_code)?,
+                postcode_district: v.required_text("POSTCODE_DISTRICT")?,
+                in_borough: v
+                    .flag("IN_BOROUGH")?
+                    .ok_or_else(|| "IN_BOROUGH is blank but required".to_string())?,
+                languages: v.list("LANGUAGES"),
+                ethnicity: v.list("ETHNICITY"),
+                religion: v.text("RELIGION"),
+                skills: v.code_list("SKILLS", ComplexNeed::from_code)?,
+                approved: v.date("APPROVED")?,
+                supervising_worker: v.text("SUPERVISING_WORKER"),
+                vacancy_reason: v.code("VACANCY_REASON", VacancyReason::from_code)?,
+            }),
+            Kind::TermsOfApproval => TrackerRecord::TermsOfApproval(TermsOfApproval {
+                household: v.required_text("HOUSEHOLD")?,
+                from: v.required_date("FROM")?,
+                reason: v.required_code("REASON", TermsReason::from_code)?,
+                age_min: v.count("AGE_MIN")?,
+                age_max: v.count("AGE_MAX")?,
+                children: v.count("CHILDREN")?,
+                placement_types: v
+                    .code_list("PLACEMENT_TYPES", FosteringPlacementType::from_code)?,
+            }),
+            Kind::HouseholdPlacement => TrackerRecord::HouseholdPlacement(HouseholdPlacement {
+                child: v.required_text("CHILD")?,
+                household: v.required_text("HOUSEHOLD")?,
+                start: v.required_date("START")?,
+                end: v.date("END")?,
+                placement_type: v
+                    .required_code("PLACEMENT_TYPE", FosteringPlacementType::from_code)?,
+                exemption: v.flag("EXEMPTION")?,
+            }),
+            Kind::RecruitmentEnquiry => TrackerRecord::RecruitmentEnquiry(RecruitmentEnquiry {
+                id: v.required_text("ID")?,
+                enquiry: v.required_date("ENQUIRY")?,
+                stage_one: v.date("STAGE_ONE")?,
+                stage_two: v.date("STAGE_TWO")?,
+                panel: v.date("PANEL")?,
+                approved: v.date("APPROVED")?,
+                outcome: v.required_code("OUTCOME", RecruitmentOutcome::from_code)?,
+                ended: v.date("ENDED")?,
+                household: v.text("HOUSEHOLD"),
+            }),
+            Kind::PlacementNeeds => TrackerRecord::PlacementNeeds(PlacementNeeds {
+                child: v.required_text("CHILD")?,
+                assessed: v.required_date("ASSESSED")?,
+                placement_type: v
+                    .required_code("PLACEMENT_TYPE", FosteringPlacementType::from_code)?,
+                needs: v.code_list("NEEDS", ComplexNeed::from_code)?,
+                languages: v.list("LANGUAGES"),
+                religion: v.text("RELIGION"),
+                school_district: v.text("SCHOOL_DISTRICT"),
+                family_district: v.text("FAMILY_DISTRICT"),
+            }),
         })
     }
 
@@ -625,6 +693,66 @@ impl TrackerRecord {
                 .code("DECISION", s.decision.code())
                 .opt_date("START", s.start)
                 .opt_date("END", s.end),
+            TrackerRecord::FosteringHousehold(h) => out
+                .text("ID", &h.id)
+                .text("NAME", &h.name)
+                .code("TYPE", h.household_type.code())
+                .code("STATUS", h.status.code())
+                .text("POSTCODE_DISTRICT", &h.postcode_district)
+                .flag("IN_BOROUGH", Some(h.in_borough))
+                .list("LANGUAGES", &h.languages)
+                .list("ETHNICITY", &h.ethnicity)
+                .opt_text("RELIGION", h.religion.as_deref())
+                .list(
+                    "SKILLS",
+                    &h.skills.iter().map(|s| s.code()).collect::<Vec<_>>(),
+                )
+                .opt_date("APPROVED", h.approved)
+                .opt_text("SUPERVISING_WORKER", h.supervising_worker.as_deref())
+                .opt_code("VACANCY_REASON", h.vacancy_reason.map(|r| r.code())),
+            TrackerRecord::TermsOfApproval(t) => out
+                .text("HOUSEHOLD", &t.household)
+                .date("FROM", t.from)
+                .code("REASON", t.reason.code())
+                .number("AGE_MIN", t.age_min)
+                .number("AGE_MAX", t.age_max)
+                .number("CHILDREN", t.children)
+                .list(
+                    "PLACEMENT_TYPES",
+                    &t.placement_types
+                        .iter()
+                        .map(|p| p.code())
+                        .collect::<Vec<_>>(),
+                ),
+            TrackerRecord::HouseholdPlacement(p) => out
+                .text("CHILD", &p.child)
+                .text("HOUSEHOLD", &p.household)
+                .date("START", p.start)
+                .opt_date("END", p.end)
+                .code("PLACEMENT_TYPE", p.placement_type.code())
+                .flag("EXEMPTION", p.exemption),
+            TrackerRecord::RecruitmentEnquiry(r) => out
+                .text("ID", &r.id)
+                .date("ENQUIRY", r.enquiry)
+                .opt_date("STAGE_ONE", r.stage_one)
+                .opt_date("STAGE_TWO", r.stage_two)
+                .opt_date("PANEL", r.panel)
+                .opt_date("APPROVED", r.approved)
+                .code("OUTCOME", r.outcome.code())
+                .opt_date("ENDED", r.ended)
+                .opt_text("HOUSEHOLD", r.household.as_deref()),
+            TrackerRecord::PlacementNeeds(n) => out
+                .text("CHILD", &n.child)
+                .date("ASSESSED", n.assessed)
+                .code("PLACEMENT_TYPE", n.placement_type.code())
+                .list(
+                    "NEEDS",
+                    &n.needs.iter().map(|s| s.code()).collect::<Vec<_>>(),
+                )
+                .list("LANGUAGES", &n.languages)
+                .opt_text("RELIGION", n.religion.as_deref())
+                .opt_text("SCHOOL_DISTRICT", n.school_district.as_deref())
+                .opt_text("FAMILY_DISTRICT", n.family_district.as_deref()),
         };
         out.finish()
     }
@@ -748,6 +876,16 @@ pub fn build_tracker<'a>(
                 .or_default()
                 .staying_put
                 .push(s),
+            TrackerRecord::FosteringHousehold(h) => organisation.fostering.households.push(h),
+            TrackerRecord::TermsOfApproval(t) => organisation.fostering.terms.push(t),
+            // In the register, not the child's records: PLC-04 and the register's pages
+            // read every child living with a household together.
+            TrackerRecord::HouseholdPlacement(p) => organisation.fostering.placements.push(p),
+            TrackerRecord::RecruitmentEnquiry(r) => organisation.fostering.recruitment.push(r),
+            TrackerRecord::PlacementNeeds(n) => {
+                let child = n.child.clone();
+                children.entry(child).or_default().placement_needs = Some(n);
+            }
         }
     }
     for challenge in challenges {
@@ -807,6 +945,13 @@ pub fn build_tracker<'a>(
     organisation
         .decisions
         .sort_by(|a, b| (a.made, &a.id).cmp(&(b.made, &b.id)));
+    let fostering = &mut organisation.fostering;
+    fostering
+        .placements
+        .sort_by(|a, b| (a.start, &a.child, &a.household).cmp(&(b.start, &b.child, &b.household)));
+    fostering
+        .recruitment
+        .sort_by(|a, b| (a.enquiry, &a.id).cmp(&(b.enquiry, &b.id)));
     Ok((organisation, children))
 }
 
@@ -838,6 +983,35 @@ pub fn tracker_records(
             .iter()
             .cloned()
             .map(TrackerRecord::Decision),
+    );
+    let fostering = &organisation.fostering;
+    records.extend(
+        fostering
+            .households
+            .iter()
+            .cloned()
+            .map(TrackerRecord::FosteringHousehold),
+    );
+    records.extend(
+        fostering
+            .terms
+            .iter()
+            .cloned()
+            .map(TrackerRecord::TermsOfApproval),
+    );
+    records.extend(
+        fostering
+            .placements
+            .iter()
+            .cloned()
+            .map(TrackerRecord::HouseholdPlacement),
+    );
+    records.extend(
+        fostering
+            .recruitment
+            .iter()
+            .cloned()
+            .map(TrackerRecord::RecruitmentEnquiry),
     );
     let mut sessions: BTreeMap<&str, &SupervisionSession> = BTreeMap::new();
     for session in organisation
@@ -941,6 +1115,13 @@ pub fn tracker_records(
                 .iter()
                 .cloned()
                 .map(TrackerRecord::StayingPut),
+        );
+        records.extend(
+            tracker
+                .placement_needs
+                .iter()
+                .cloned()
+                .map(TrackerRecord::PlacementNeeds),
         );
     }
     records

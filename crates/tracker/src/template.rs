@@ -55,12 +55,22 @@ pub enum Kind {
     Hearing,
     /// Staying-put decisions.
     StayingPut,
+    /// Fostering households (the register of foster carers).
+    FosteringHousehold,
+    /// Households' terms of approval, reviews and variations.
+    TermsOfApproval,
+    /// Children living with fostering households.
+    HouseholdPlacement,
+    /// Foster carer recruitment enquiries.
+    RecruitmentEnquiry,
+    /// Children's placement needs, for matching.
+    PlacementNeeds,
 }
 
 impl Kind {
     /// Every kind, in the order the documentation and summaries list them (records that
     /// others refer to come first).
-    pub const ALL: [Kind; 21] = [
+    pub const ALL: [Kind; 26] = [
         Kind::Person,
         Kind::Team,
         Kind::ChildDetails,
@@ -82,6 +92,11 @@ impl Kind {
         Kind::CareProceedings,
         Kind::Hearing,
         Kind::StayingPut,
+        Kind::FosteringHousehold,
+        Kind::TermsOfApproval,
+        Kind::HouseholdPlacement,
+        Kind::RecruitmentEnquiry,
+        Kind::PlacementNeeds,
     ];
 
     /// The kind's template.
@@ -193,6 +208,20 @@ vocabularies! {
     HEARING_KIND: HearingKind = "hearing kind";
     /// [`StayingPutDecision`].
     STAYING_PUT_DECISION: StayingPutDecision = "staying-put decision";
+    /// [`HouseholdType`].
+    HOUSEHOLD_TYPE: HouseholdType = "household type";
+    /// [`HouseholdStatus`].
+    HOUSEHOLD_STATUS: HouseholdStatus = "household status";
+    /// [`FosteringPlacementType`].
+    FOSTERING_PLACEMENT_TYPE: FosteringPlacementType = "placement type";
+    /// [`ComplexNeed`].
+    COMPLEX_NEED: ComplexNeed = "complex need";
+    /// [`VacancyReason`].
+    VACANCY_REASON: VacancyReason = "vacancy reason";
+    /// [`TermsReason`].
+    TERMS_REASON: TermsReason = "terms reason";
+    /// [`RecruitmentOutcome`].
+    RECRUITMENT_OUTCOME: RecruitmentOutcome = "recruitment outcome";
 }
 
 /// What an id column refers to: every such value must exist.
@@ -214,6 +243,8 @@ pub enum Target {
     Proceedings,
     /// A supervision session (supervision_sessions).
     Session,
+    /// A fostering household (fostering_households).
+    Household,
 }
 
 impl Target {
@@ -228,6 +259,7 @@ impl Target {
             Target::PreProceedings => Some(Kind::PreProceedings),
             Target::Proceedings => Some(Kind::CareProceedings),
             Target::Session => Some(Kind::SupervisionSession),
+            Target::Household => Some(Kind::FosteringHousehold),
         }
     }
 
@@ -242,6 +274,7 @@ impl Target {
             Target::PreProceedings => "pre-proceedings case",
             Target::Proceedings => "care proceedings case",
             Target::Session => "supervision session",
+            Target::Household => "fostering household",
         }
     }
 
@@ -384,6 +417,10 @@ const COUNT: ColumnKind = ColumnKind::Number {
     max: 100_000,
     blank_is_zero: true,
 };
+const AGE: ColumnKind = ColumnKind::Number {
+    max: 18,
+    blank_is_zero: false,
+};
 const fn code(vocabulary: Vocabulary) -> ColumnKind {
     ColumnKind::Code(vocabulary)
 }
@@ -391,7 +428,7 @@ const fn code(vocabulary: Vocabulary) -> ColumnKind {
 const CHILD_COLUMN: Column = required("CHILD", CHILD, "The child's 903 CHILD id.");
 
 /// Every template, in [`Kind::ALL`] order.
-pub static TEMPLATES: [Template; 21] = [
+pub static TEMPLATES: [Template; 26] = [
     Template {
         kind: Kind::Person,
         name: "people",
@@ -1042,6 +1079,282 @@ pub static TEMPLATES: [Template; 21] = [
         not_before: &[("END", "START")],
         together: &[],
         example: &["C0000123", "12/01/2025", "agreed", "", ""],
+    },
+    Template {
+        kind: Kind::FosteringHousehold,
+        name: "fostering_households",
+        title: "Fostering households (the register of foster carers)",
+        description: "One row per fostering household: in-house, connected-person (family and \
+                      friends) or independent fostering agency carers, with where they live, \
+                      what they bring (languages, ethnicity, religion, skills with complex \
+                      needs) and where they stand. Their terms of approval go in \
+                      `household_approvals.csv`, the children living with them in \
+                      `household_placements.csv`.",
+        columns: &[
+            required("ID", ID, "The household's id."),
+            required(
+                "NAME",
+                TEXT,
+                "The carers' names as the service knows the household.",
+            ),
+            required(
+                "TYPE",
+                code(HOUSEHOLD_TYPE),
+                "Who the household fosters for.",
+            ),
+            required("STATUS", code(HOUSEHOLD_STATUS), "Where it stands."),
+            required(
+                "POSTCODE_DISTRICT",
+                TEXT,
+                "The postcode district, the first half of the postcode (e.g. SE15).",
+            ),
+            required(
+                "IN_BOROUGH",
+                ColumnKind::Flag,
+                "Whether the household lives in the borough.",
+            ),
+            optional(
+                "LANGUAGES",
+                ColumnKind::List(Item::Text),
+                "Languages spoken at home, separated by `;`.",
+            ),
+            optional(
+                "ETHNICITY",
+                ColumnKind::List(Item::Text),
+                "The carers' ethnicity as 903 ETHNIC codes (e.g. WBRI), separated by `;`.",
+            ),
+            optional("RELIGION", TEXT, "The carers' religion, if any."),
+            optional(
+                "SKILLS",
+                ColumnKind::List(Item::Code(COMPLEX_NEED)),
+                "Skills and experience with complex needs, separated by `;`.",
+            ),
+            optional("APPROVED", PAST, "The day the household was approved."),
+            optional(
+                "SUPERVISING_WORKER",
+                PERSON,
+                "The household's supervising social worker (staff id).",
+            ),
+            optional(
+                "VACANCY_REASON",
+                code(VACANCY_REASON),
+                "Why a vacancy is not being used, when one is not.",
+            ),
+        ],
+        key: &["ID"],
+        not_before: &[],
+        together: &[],
+        example: &[
+            "FH-0042",
+            "Ada and Ben Cole",
+            "in_house",
+            "approved",
+            "SE15",
+            "Y",
+            "English;Yoruba",
+            "BAFR",
+            "Christian",
+            "disability;trauma",
+            "12/05/2022",
+            "FW0004",
+            "",
+        ],
+    },
+    Template {
+        kind: Kind::TermsOfApproval,
+        name: "household_approvals",
+        title: "Terms of approval, reviews and variations",
+        description: "One row each time a household's terms of approval were set: at \
+                      approval, at each annual review of approval (reg 28: the first within \
+                      a year of approval, then at most every 12 months), and at each \
+                      variation. The latest row on or before a day is the terms in force \
+                      that day.",
+        columns: &[
+            required(
+                "HOUSEHOLD",
+                ColumnKind::Ref(Target::Household),
+                "The household's ID (from `fostering_households.csv`).",
+            ),
+            required("FROM", PAST, "The day the terms took effect."),
+            required("REASON", code(TERMS_REASON), "Why they were set."),
+            required(
+                "AGE_MIN",
+                AGE,
+                "The youngest age approved for (completed years, 0 to 18).",
+            ),
+            required(
+                "AGE_MAX",
+                AGE,
+                "The oldest age approved for (completed years, 0 to 18).",
+            ),
+            required(
+                "CHILDREN",
+                ColumnKind::Number {
+                    max: 10,
+                    blank_is_zero: false,
+                },
+                "How many children may live with the household at once (1 to 10).",
+            ),
+            required(
+                "PLACEMENT_TYPES",
+                ColumnKind::List(Item::Code(FOSTERING_PLACEMENT_TYPE)),
+                "The kinds of placement approved for, separated by `;`.",
+            ),
+        ],
+        key: &["HOUSEHOLD", "FROM"],
+        not_before: &[],
+        together: &[],
+        example: &[
+            "FH-0042",
+            "12/05/2022",
+            "approval",
+            "0",
+            "11",
+            "2",
+            "short_term;long_term",
+        ],
+    },
+    Template {
+        kind: Kind::HouseholdPlacement,
+        name: "household_placements",
+        title: "Children living with fostering households",
+        description: "One row per child placed with a fostering household, from the day the \
+                      child moved in to the day the child left: how children link to their \
+                      carers (the 903 return holds no carer id). The household must be in \
+                      `fostering_households.csv`.",
+        columns: &[
+            CHILD_COLUMN,
+            required(
+                "HOUSEHOLD",
+                ColumnKind::Ref(Target::Household),
+                "The household's ID (from `fostering_households.csv`).",
+            ),
+            required("START", PAST, "The day the child moved in."),
+            optional(
+                "END",
+                PAST,
+                "The day the child left (blank while living there).",
+            ),
+            required(
+                "PLACEMENT_TYPE",
+                code(FOSTERING_PLACEMENT_TYPE),
+                "The kind of placement.",
+            ),
+            optional(
+                "EXEMPTION",
+                ColumnKind::Flag,
+                "Whether a named-child exemption from the usual fostering limit of three \
+                 children was granted for this child.",
+            ),
+        ],
+        key: &["CHILD", "HOUSEHOLD", "START"],
+        not_before: &[("END", "START")],
+        together: &[],
+        example: &["C0000123", "FH-0042", "03/03/2025", "", "short_term", "N"],
+    },
+    Template {
+        kind: Kind::RecruitmentEnquiry,
+        name: "recruitment_pipeline",
+        title: "Foster carer recruitment",
+        description: "One row per enquiry from prospective foster carers, through \
+                      assessment stages 1 and 2 and the fostering panel to approval (or \
+                      withdrawal).",
+        columns: &[
+            required("ID", ID, "The enquiry's id."),
+            required("ENQUIRY", PAST, "The day of the enquiry."),
+            optional("STAGE_ONE", PAST, "The day assessment stage 1 started."),
+            optional("STAGE_TWO", PAST, "The day assessment stage 2 started."),
+            optional("PANEL", PAST, "The day of the fostering panel."),
+            optional(
+                "APPROVED",
+                PAST,
+                "The day of approval (the agency decision).",
+            ),
+            required(
+                "OUTCOME",
+                code(RECRUITMENT_OUTCOME),
+                "How it ended, or in progress.",
+            ),
+            optional("ENDED", PAST, "The day it ended."),
+            optional(
+                "HOUSEHOLD",
+                ColumnKind::Ref(Target::Household),
+                "The household it became, once approved (from `fostering_households.csv`).",
+            ),
+        ],
+        key: &["ID"],
+        not_before: &[
+            ("STAGE_ONE", "ENQUIRY"),
+            ("STAGE_TWO", "STAGE_ONE"),
+            ("PANEL", "STAGE_TWO"),
+            ("APPROVED", "PANEL"),
+            ("ENDED", "ENQUIRY"),
+        ],
+        together: &[],
+        example: &[
+            "ENQ-2025-0031",
+            "06/01/2025",
+            "03/02/2025",
+            "07/04/2025",
+            "",
+            "",
+            "in_progress",
+            "",
+            "",
+        ],
+    },
+    Template {
+        kind: Kind::PlacementNeeds,
+        name: "placement_needs",
+        title: "Children's placement needs (for matching)",
+        description: "One row per child needing a foster family, corrected as the needs \
+                      change: the kind of placement the plan needs, complex needs carers must \
+                      meet, language, religion, and where the child's school and family are. \
+                      Matching reads it (it is decision support: a person records the \
+                      decision).",
+        columns: &[
+            CHILD_COLUMN,
+            required("ASSESSED", PAST, "The day the needs were assessed."),
+            required(
+                "PLACEMENT_TYPE",
+                code(FOSTERING_PLACEMENT_TYPE),
+                "The kind of placement the plan needs.",
+            ),
+            optional(
+                "NEEDS",
+                ColumnKind::List(Item::Code(COMPLEX_NEED)),
+                "Complex needs carers must be able to meet, separated by `;`.",
+            ),
+            optional(
+                "LANGUAGES",
+                ColumnKind::List(Item::Text),
+                "Languages the child speaks, separated by `;`.",
+            ),
+            optional("RELIGION", TEXT, "The child's religion, if any."),
+            optional(
+                "SCHOOL_DISTRICT",
+                TEXT,
+                "The postcode district of the child's school.",
+            ),
+            optional(
+                "FAMILY_DISTRICT",
+                TEXT,
+                "The postcode district of the family the child keeps in touch with.",
+            ),
+        ],
+        key: &["CHILD"],
+        not_before: &[],
+        together: &[],
+        example: &[
+            "C0000123",
+            "10/03/2025",
+            "long_term",
+            "trauma",
+            "English",
+            "",
+            "SE15",
+            "SE22",
+        ],
     },
 ];
 

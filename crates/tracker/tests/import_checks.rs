@@ -717,6 +717,65 @@ fn sample() -> (Organisation, BTreeMap<String, ChildTracker>) {
             due: Some(d(2027, 1, 1)),
             completed: None,
         }],
+        fostering: FosteringRegister {
+            households: vec![FosteringHousehold {
+                id: "FH1".into(),
+                name: "Ada and Ben Cole".into(),
+                household_type: HouseholdType::InHouse,
+                status: HouseholdStatus::Approved,
+                postcode_district: "SE15".into(),
+                in_borough: true,
+                languages: vec!["English".into(), "Yoruba".into()],
+                ethnicity: vec!["BAFR".into()],
+                religion: Some("Christian".into()),
+                skills: vec![ComplexNeed::Trauma, ComplexNeed::Disability],
+                approved: Some(d(2022, 5, 12)),
+                supervising_worker: Some("SW1".into()),
+                vacancy_reason: None,
+            }],
+            terms: vec![
+                TermsOfApproval {
+                    household: "FH1".into(),
+                    from: d(2022, 5, 12),
+                    reason: TermsReason::Approval,
+                    age_min: 0,
+                    age_max: 11,
+                    children: 2,
+                    placement_types: vec![FosteringPlacementType::ShortTerm],
+                },
+                TermsOfApproval {
+                    household: "FH1".into(),
+                    from: d(2023, 5, 1),
+                    reason: TermsReason::Review,
+                    age_min: 0,
+                    age_max: 18,
+                    children: 3,
+                    placement_types: vec![
+                        FosteringPlacementType::LongTerm,
+                        FosteringPlacementType::ShortTerm,
+                    ],
+                },
+            ],
+            placements: vec![HouseholdPlacement {
+                child: "C1".into(),
+                household: "FH1".into(),
+                start: d(2025, 3, 3),
+                end: None,
+                placement_type: FosteringPlacementType::LongTerm,
+                exemption: Some(false),
+            }],
+            recruitment: vec![RecruitmentEnquiry {
+                id: "ENQ1".into(),
+                enquiry: d(2021, 9, 1),
+                stage_one: Some(d(2021, 10, 1)),
+                stage_two: Some(d(2021, 12, 1)),
+                panel: Some(d(2022, 5, 1)),
+                approved: Some(d(2022, 5, 12)),
+                outcome: RecruitmentOutcome::Approved,
+                ended: Some(d(2022, 5, 12)),
+                household: Some("FH1".into()),
+            }],
+        },
     };
     let c1 = ChildTracker {
         details: Some(ChildDetails {
@@ -907,6 +966,16 @@ fn sample() -> (Organisation, BTreeMap<String, ChildTracker>) {
             end: None,
         }],
         supervision: vec![session.clone()],
+        placement_needs: Some(PlacementNeeds {
+            child: "C1".into(),
+            assessed: d(2025, 2, 1),
+            placement_type: FosteringPlacementType::LongTerm,
+            needs: vec![ComplexNeed::Trauma],
+            languages: vec!["English".into()],
+            religion: None,
+            school_district: Some("SE15".into()),
+            family_district: Some("SE22".into()),
+        }),
     };
     let c2 = ChildTracker {
         supervision: vec![session],
@@ -974,5 +1043,109 @@ fn writing_is_deterministic_with_sorted_rows_and_unix_line_endings() {
         "CHILD,DECIDED,FORUM,PRIMARY,PARALLEL,CONTINGENCY,TARGET,ACHIEVED,ACHIEVED_BY\n\
          C1,01/11/2024,review,return_home,,,,,\n\
          C1,01/02/2025,permanence_planning_meeting,return_home,special_guardianship;connected_carers,adoption,01/08/2026,,\n"
+    );
+}
+
+const HOUSEHOLDS: &str = "ID,NAME,TYPE,STATUS,POSTCODE_DISTRICT,IN_BOROUGH,LANGUAGES,ETHNICITY,RELIGION,SKILLS,APPROVED,SUPERVISING_WORKER,VACANCY_REASON\n\
+                          FH1,Ada and Ben Cole,in_house,approved,SE15,Y,English,WBRI,,trauma,12/05/2022,SW1,\n";
+
+#[test]
+fn the_foster_carer_register_imports_with_its_terms_and_children() {
+    let import = Import::new(&[
+        ("people.csv", PEOPLE),
+        ("teams.csv", TEAMS),
+        ("households.csv", HOUSEHOLDS),
+        (
+            "terms.csv",
+            "HOUSEHOLD,FROM,REASON,AGE_MIN,AGE_MAX,CHILDREN,PLACEMENT_TYPES\n\
+             FH1,12/05/2022,approval,0,11,2,short_term;long_term\n",
+        ),
+        (
+            "placements.csv",
+            "CHILD,HOUSEHOLD,START,END,PLACEMENT_TYPE,EXEMPTION\n\
+             C1,FH1,03/03/2025,,short_term,\n",
+        ),
+    ]);
+    let changes = import.check().unwrap();
+    assert_eq!(changes.len(), 7);
+    let (organisation, _) = build_tracker(&import.read().unwrap()).unwrap();
+    assert_eq!(organisation.fostering.households.len(), 1);
+    assert_eq!(organisation.fostering.placements[0].household, "FH1");
+}
+
+#[test]
+fn impossible_approval_ranges_and_negative_capacity_are_refused_where_they_are() {
+    let import = Import::new(&[
+        ("people.csv", PEOPLE),
+        ("teams.csv", TEAMS),
+        ("households.csv", HOUSEHOLDS),
+        (
+            "terms.csv",
+            "HOUSEHOLD,FROM,REASON,AGE_MIN,AGE_MAX,CHILDREN,PLACEMENT_TYPES\n\
+             FH1,12/05/2022,approval,12,4,2,short_term\n\
+             FH1,12/05/2023,review,0,4,-1,short_term\n\
+             FH1,12/05/2024,review,0,4,0,short_term\n",
+        ),
+    ]);
+    let problems = import.check().expect_err("refused");
+    let at = |line: u64, column: &str, text: &str| {
+        assert!(
+            problems.0.iter().any(|p| p.file.ends_with("terms.csv")
+                && p.line == Some(line)
+                && p.column.as_deref() == Some(column)
+                && p.message.contains(text)),
+            "line {line} {column}: {problems:#?}"
+        );
+    };
+    at(2, "AGE_MIN", "12 is above AGE_MAX (4)");
+    at(
+        3,
+        "CHILDREN",
+        "'-1' is not allowed; expected a whole number from 0 to 10",
+    );
+    at(4, "CHILDREN", "is 0");
+    assert_eq!(problems.0.len(), 3, "{problems:#?}");
+}
+
+#[test]
+fn a_child_placed_with_a_household_that_does_not_exist_is_refused() {
+    let import = Import::new(&[
+        ("households.csv", HOUSEHOLDS.replace(",SW1,", ",,").as_str()),
+        (
+            "placements.csv",
+            "CHILD,HOUSEHOLD,START,END,PLACEMENT_TYPE,EXEMPTION\n\
+             C1,FH1,03/03/2025,,short_term,\n\
+             C2,FH9,03/03/2025,,short_term,\n",
+        ),
+    ]);
+    assert_problem(
+        import.check(),
+        "placements.csv",
+        Some(3),
+        Some("HOUSEHOLD"),
+        "fostering household 'FH9' is not in fostering_households.csv",
+    );
+}
+
+#[test]
+fn recruitment_outcomes_need_their_dates() {
+    let import = Import::new(&[(
+        "enquiries.csv",
+        "ID,ENQUIRY,STAGE_ONE,STAGE_TWO,PANEL,APPROVED,OUTCOME,ENDED,HOUSEHOLD\n\
+         E1,06/01/2025,01/01/2025,,,,in_progress,,\n\
+         E2,06/01/2025,,,,,withdrew,,\n",
+    )]);
+    let problems = import.check().expect_err("refused");
+    assert!(
+        problems
+            .0
+            .iter()
+            .any(|p| p.line == Some(2) && p.column.as_deref() == Some("STAGE_ONE"))
+    );
+    assert!(
+        problems
+            .0
+            .iter()
+            .any(|p| p.line == Some(3) && p.column.as_deref() == Some("ENDED"))
     );
 }

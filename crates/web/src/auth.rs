@@ -105,6 +105,11 @@ pub enum Permission {
     /// managers, service managers, heads of service, performance analysts, IROs and IRO
     /// managers, who answer for, report on or challenge drift across the service.
     ViewReports,
+    /// Open the register of foster carers, a household's page, the sufficiency gap
+    /// analysis and matching support, and their downloads (`/fostering`): fostering and
+    /// adoption workers, team managers, service managers, heads of service and
+    /// performance analysts, who keep, manage or report on foster-care sufficiency.
+    ViewFostering,
 }
 
 impl Role {
@@ -140,6 +145,14 @@ impl Role {
             Permission::DownloadExports => {
                 matches!(self, Role::PerformanceAnalyst | Role::HeadOfService)
             }
+            Permission::ViewFostering => matches!(
+                self,
+                Role::FosteringAdoptionWorker
+                    | Role::TeamManager
+                    | Role::ServiceManager
+                    | Role::HeadOfService
+                    | Role::PerformanceAnalyst
+            ),
         }
     }
 }
@@ -196,6 +209,16 @@ const FOSTERING_AND_ADOPTION: &[Kind] = &[
     Kind::PanelDecision,
 ];
 
+/// The register of foster carers and children's placement needs: kept by the fostering
+/// service (fostering and adoption workers) and its managers.
+const FOSTERING_REGISTER: &[Kind] = &[
+    Kind::FosteringHousehold,
+    Kind::TermsOfApproval,
+    Kind::HouseholdPlacement,
+    Kind::RecruitmentEnquiry,
+    Kind::PlacementNeeds,
+];
+
 /// The reference data administrators keep (never a child's record).
 const REFERENCE_DATA: &[Kind] = &[Kind::Person, Kind::Team, Kind::Panel];
 
@@ -208,24 +231,30 @@ impl Role {
     /// | Role | Kinds | Whose |
     /// |---|---|---|
     /// | Social worker | activities, permanence plans, meetings, family finding, sibling assessments, life-story work, staying put | [`Reach::OwnTeam`] |
-    /// | Team manager | the social worker's kinds, and decisions, supervision sessions, allocations, pre-proceedings and their meetings, care proceedings and hearings, panel decisions, children's details | [`Reach::ManagementSpan`] |
+    /// | Team manager | the social worker's kinds, and decisions, supervision sessions, allocations, pre-proceedings and their meetings, care proceedings and hearings, panel decisions, children's details, the foster-carer register (households, terms of approval, children living with households, recruitment, placement needs) | [`Reach::ManagementSpan`] |
     /// | Service manager, head of service | the team manager's kinds | [`Reach::Everyone`] |
     /// | IRO | IRO challenges and their stages | [`Reach::AllocatedAsIro`] |
     /// | IRO manager | IRO challenges and their stages | [`Reach::Everyone`] |
-    /// | Fostering and adoption worker | family finding, sibling assessments, life-story work, panel decisions | [`Reach::Everyone`] |
+    /// | Fostering and adoption worker | family finding, sibling assessments, life-story work, panel decisions, the foster-carer register | [`Reach::Everyone`] |
     /// | Performance analyst | nothing | |
     /// | Administrator | people, teams, panels (never a child's record) | [`Reach::Everyone`] |
     pub fn may_change(self, kind: Kind) -> Option<Reach> {
         let any = |lists: &[&[Kind]]| lists.iter().any(|list| list.contains(&kind));
         let (kinds, reach): (&[&[Kind]], Reach) = match self {
             Role::SocialWorker => (&[CASEWORK], Reach::OwnTeam),
-            Role::TeamManager => (&[CASEWORK, MANAGEMENT], Reach::ManagementSpan),
+            Role::TeamManager => (
+                &[CASEWORK, MANAGEMENT, FOSTERING_REGISTER],
+                Reach::ManagementSpan,
+            ),
             Role::ServiceManager | Role::HeadOfService => {
-                (&[CASEWORK, MANAGEMENT], Reach::Everyone)
+                (&[CASEWORK, MANAGEMENT, FOSTERING_REGISTER], Reach::Everyone)
             }
             Role::Iro => (&[IRO_RECORDS], Reach::AllocatedAsIro),
             Role::IroManager => (&[IRO_RECORDS], Reach::Everyone),
-            Role::FosteringAdoptionWorker => (&[FOSTERING_AND_ADOPTION], Reach::Everyone),
+            Role::FosteringAdoptionWorker => (
+                &[FOSTERING_AND_ADOPTION, FOSTERING_REGISTER],
+                Reach::Everyone,
+            ),
             Role::PerformanceAnalyst => (&[], Reach::Everyone),
             Role::Administrator => (&[REFERENCE_DATA], Reach::Everyone),
         };
@@ -626,6 +655,12 @@ mod tests {
             Some(Reach::Everyone)
         );
         assert_eq!(may(Role::FosteringAdoptionWorker, PermanencePlan), None);
+        assert_eq!(
+            may(Role::FosteringAdoptionWorker, FosteringHousehold),
+            Some(Reach::Everyone)
+        );
+        assert_eq!(may(Role::SocialWorker, FosteringHousehold), None);
+        assert_eq!(may(Role::Iro, HouseholdPlacement), None);
         for kind in Kind::ALL {
             assert_eq!(may(Role::PerformanceAnalyst, kind), None, "{kind}");
             let reference = matches!(kind, Person | Team | Panel);

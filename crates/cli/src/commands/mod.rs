@@ -1,11 +1,13 @@
 //! One module per command; shared helpers for loading what the database holds.
 
 mod alerts;
+mod backup;
 mod child_tracker;
 mod children;
 mod demo;
 mod evaluate;
 mod exports;
+mod forecast;
 mod import;
 mod policy;
 mod report;
@@ -50,11 +52,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report(ReportCommand::Quarterly { quarter, output }) => {
             report::run(&cli.db, cli.policy.as_deref(), quarter, &output, &mut out)
         }
+        Command::Backup(args) => backup::run(&cli.db, &args.out, &mut out),
         Command::Policy(PolicyCommand::Show) => policy::show(cli.policy.as_deref(), &mut out),
         Command::Policy(PolicyCommand::Init { out: path, force }) => {
             policy::init(&path, force, &mut out)
         }
         Command::Policy(PolicyCommand::Rules) => policy::rules(cli.policy.as_deref(), &mut out),
+        Command::Forecast(args) => forecast::run(&cli.db, cli.policy.as_deref(), &args, &mut out),
         Command::Synth(args) => synth::run(&args, &mut out),
         Command::Serve(args) => serve::run(&cli.db, cli.policy.as_deref(), &args, &mut out),
         Command::Users(UsersCommand::Add(args)) => users::add(&cli.db, &args, &mut out),

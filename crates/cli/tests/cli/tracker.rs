@@ -183,7 +183,11 @@ fn tracker_records_import_show_in_the_child_and_round_trip_through_an_export() {
         "{}",
         stdout(&output)
     );
-    assert_eq!(files_of(&exported).len(), 21, "one file per template");
+    assert_eq!(
+        files_of(&exported).len(),
+        permanence_tracker::Kind::ALL.len(),
+        "one file per template"
+    );
     let before = std::fs::read(ws.db()).unwrap();
     let output = import_tracker(&ws.db(), &[&exported], &[]);
     assert!(

@@ -22,6 +22,7 @@ pub mod crt_01;
 pub mod crt_02;
 pub mod edu_01;
 pub mod edu_02;
+pub mod fc_01;
 pub mod hlt_01;
 pub mod hlt_02;
 pub mod iro_01;
@@ -41,6 +42,8 @@ pub mod perm_08;
 pub(crate) mod placements;
 pub mod plc_01;
 pub mod plc_02;
+pub mod plc_04;
+pub mod plc_05;
 pub mod plo_01;
 pub mod plo_02;
 pub mod pnl_01;
@@ -95,9 +98,12 @@ static ALL: &[&dyn Rule] = &[
     &edu_02::Edu02,
     &plc_01::Plc01,
     &plc_02::Plc02,
+    &plc_04::Plc04,
+    &plc_05::Plc05,
     &stab_01::Stab01,
     &stab_02::Stab02,
     &stab_03::Stab03,
+    &fc_01::Fc01,
     &cl_01::Cl01,
     &cl_02::Cl02,
     &cl_03::Cl03,
@@ -137,34 +143,14 @@ pub struct NotComputed {
 }
 
 /// Rules of the rule table the engine does not compute.
-pub static NOT_COMPUTED: &[NotComputed] = &[
-    NotComputed {
-        id: "PLC-03",
-        what: "Connected-person placement: full assessment not approved within 16 weeks of \
+pub static NOT_COMPUTED: &[NotComputed] = &[NotComputed {
+    id: "PLC-03",
+    what: "Connected-person placement: full assessment not approved within 16 weeks of \
                temporary approval (24 with an extension)",
-        why: "Needs foster-carer records: the date of a connected carer's temporary approval \
-              (reg 24), any extension (reg 25) and full approval. The tracker holds no \
-              foster carers yet; the foster-carer register is a later issue.",
-    },
-    NotComputed {
-        id: "PLC-04",
-        what: "Foster carer over the usual fostering limit (3) with no exemption",
-        why: "Needs foster-carer records: which children live with each carer (the 903 has \
-              no carer id), whether they are siblings, and named exemptions.",
-    },
-    NotComputed {
-        id: "PLC-05",
-        what: "Placement outside the carer's terms of approval for more than 6 working days",
-        why: "Needs foster-carer records: each carer's terms of approval (age range, number, \
-              type) and any variation.",
-    },
-    NotComputed {
-        id: "FC-01",
-        what: "Foster carer approval review overdue",
-        why: "Needs foster-carer records: approval and approval-review dates, and fostering \
-              panel dates.",
-    },
-];
+    why: "Needs the date of a connected carer's temporary approval (reg 24), any \
+              extension (reg 25) and full approval. The foster-carer register records \
+              households' approval and terms, not temporary approval under reg 24.",
+}];
 
 /// Parts of computed rules' conditions in the rule table that the records cannot support.
 pub static PARTLY_COMPUTED: &[NotComputed] = &[
@@ -268,6 +254,89 @@ mod tests {
         for part in PARTLY_COMPUTED {
             assert!(computed.contains(&part.id), "{}", part.id);
         }
+    }
+}
+
+/// Builders for the foster-carer rules' tests (FC-01, PLC-04, PLC-05).
+#[cfg(test)]
+pub(crate) mod fostering_test_support {
+    use permanence_domain::Date;
+    use permanence_domain::tracker::{
+        FosteringHousehold, FosteringPlacementType, HouseholdPlacement, HouseholdStatus,
+        HouseholdType, TermsOfApproval, TermsReason,
+    };
+
+    use super::test_support::{Case, Placement, d, in_care};
+
+    /// An approved in-house household.
+    pub fn household(id: &str, approved: Date) -> FosteringHousehold {
+        FosteringHousehold {
+            id: id.into(),
+            name: "Ada and Ben Cole".into(),
+            household_type: HouseholdType::InHouse,
+            status: HouseholdStatus::Approved,
+            postcode_district: "RM9".into(),
+            in_borough: true,
+            languages: vec!["English".into()],
+            ethnicity: vec![],
+            religion: None,
+            skills: vec![],
+            approved: Some(approved),
+            supervising_worker: None,
+            vacancy_reason: None,
+        }
+    }
+
+    /// Terms for short-term and long-term placements.
+    pub fn terms(
+        household: &str,
+        from: Date,
+        reason: TermsReason,
+        age_min: u32,
+        age_max: u32,
+        children: u32,
+    ) -> TermsOfApproval {
+        TermsOfApproval {
+            household: household.into(),
+            from,
+            reason,
+            age_min,
+            age_max,
+            children,
+            placement_types: vec![
+                FosteringPlacementType::ShortTerm,
+                FosteringPlacementType::LongTerm,
+            ],
+        }
+    }
+
+    /// A short-term placement of `child` with `household` from `start`.
+    pub fn household_placement(child: &str, household: &str, start: Date) -> HouseholdPlacement {
+        HouseholdPlacement {
+            child: child.into(),
+            household: household.into(),
+            start,
+            end: None,
+            placement_type: FosteringPlacementType::ShortTerm,
+            exemption: None,
+        }
+    }
+
+    /// Child C1 (born 1 June 2012, in care from 1 January 2024 in foster care, U6)
+    /// living with `household` from `start`, with `terms`.
+    pub fn placed(household: FosteringHousehold, terms: &[TermsOfApproval], start: Date) -> Case {
+        let mut case = Case::new(in_care(d(2012, 6, 1), d(2024, 1, 1), Placement::U6));
+        let id = household.id.clone();
+        case.organisation.fostering.households.push(household);
+        case.organisation
+            .fostering
+            .terms
+            .extend(terms.iter().cloned());
+        case.organisation
+            .fostering
+            .placements
+            .push(household_placement("C1", &id, start));
+        case
     }
 }
 

@@ -27,6 +27,7 @@ mod child;
 mod court;
 mod details;
 mod facts;
+mod fostering;
 mod organisation;
 mod oversight;
 mod plans;
@@ -48,6 +49,8 @@ const ORGANISATION_SALT: u64 = 0x0546_AFF0_0000_0001;
 const TRACKER_SALT: u64 = 0x7EAC_6E40_0000_0002;
 /// Salt of the supervision hash.
 const SUPERVISION_SALT: u64 = 0x5075_E241_5100_0003;
+/// Salt of the foster-carer register's stream.
+const FOSTERING_SALT: u64 = 0xF057_E125_0000_0005;
 
 /// Generates the tracker's records for `children` (the borough's 903 histories, as
 /// [`crate::generate`] or [`crate::generate_as_at`] made them for `config`), as known
@@ -135,6 +138,26 @@ pub fn generate_tracker(
     let mut organisation = staff.organisation;
     organisation.supervision = ordered.into_iter().map(|(_, session)| session).collect();
     organisation.decisions = decisions;
+    // The register of foster carers, and children's placement needs for matching.
+    let fostering_workers: Vec<String> = organisation
+        .people
+        .iter()
+        .filter(|p| p.role == permanence_domain::tracker::StaffRole::FosteringWorker)
+        .map(|p| p.id.clone())
+        .collect();
+    let (register, needs) = fostering::generate(
+        &mut Random::seeded(config.seed ^ ORGANISATION_SALT ^ FOSTERING_SALT),
+        children,
+        to_date(scope.live),
+        to_date(horizon),
+        &fostering_workers,
+    );
+    organisation.fostering = register;
+    for (child, child_needs) in needs {
+        if let Some(tracker) = out.get_mut(&child) {
+            tracker.placement_needs = Some(child_needs);
+        }
+    }
     (organisation, out)
 }
 

@@ -492,6 +492,7 @@ pub(crate) fn build(random: &mut Random, pool_size: usize, children: &[ChildReco
             panels,
             supervision: Vec::new(),
             decisions: Vec::new(),
+            fostering: Default::default(),
         },
         by_id,
         managers,

@@ -10,6 +10,7 @@ mod audit;
 mod child;
 mod children;
 mod exports;
+mod fostering;
 mod home;
 mod iro;
 mod login;
@@ -50,6 +51,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(panels::routes())
         .merge(reports::routes())
         .merge(exports::routes())
+        .merge(fostering::routes())
         .route("/accessibility", get(accessibility))
         .route("/assets/app.css", get(stylesheet))
         .fallback(|| async { AppError::NotFound })
@@ -65,6 +67,7 @@ pub(crate) struct Nav {
     pub(crate) can_view_panels: bool,
     pub(crate) can_view_reports: bool,
     pub(crate) can_download_exports: bool,
+    pub(crate) can_view_fostering: bool,
     /// Whether the user keeps reference data but reads no children (administrators):
     /// their way to the staff, teams and panels.
     pub(crate) keeps_reference_data: bool,
@@ -87,6 +90,7 @@ impl Nav {
             can_view_panels: false,
             can_view_reports: false,
             can_download_exports: false,
+            can_view_fostering: false,
             keeps_reference_data: false,
             csrf_token: String::new(),
         }
@@ -105,6 +109,7 @@ impl Nav {
             can_view_panels: user.role.can(Permission::ViewPanels),
             can_view_reports: user.role.can(Permission::ViewReports),
             can_download_exports: user.role.can(Permission::DownloadExports),
+            can_view_fostering: user.role.can(Permission::ViewFostering),
             keeps_reference_data: !user.role.can(Permission::ReadChildren),
             csrf_token: user.csrf_token.clone(),
         }

@@ -326,6 +326,7 @@ impl Names {
                 Kind::SupervisionSession => {
                     (Target::Session, format!("held {}", record.field("DATE")))
                 }
+                Kind::FosteringHousehold => (Target::Household, record.field("NAME").to_string()),
                 _ => continue,
             };
             by_target.insert((name.0, id), name.1);
@@ -336,7 +337,12 @@ impl Names {
     /// An id with what it names: "Amelia Smith (SW0001)".
     fn show(&self, target: Target, id: &str) -> String {
         match self.by_target.get(&(target, id.to_string())) {
-            Some(name) if matches!(target, Target::Person | Target::Team | Target::Panel) => {
+            Some(name)
+                if matches!(
+                    target,
+                    Target::Person | Target::Team | Target::Panel | Target::Household
+                ) =>
+            {
                 format!("{name} ({id})")
             }
             Some(detail) => format!("{id} ({detail})"),
@@ -780,7 +786,16 @@ fn hint(column: &Column) -> String {
 
 /// Short text columns get a one-line input; other text a text area.
 fn short_text(column: &Column) -> bool {
-    matches!(column.name, "NAME" | "SOURCE_REF" | "SERVICE")
+    matches!(
+        column.name,
+        "NAME"
+            | "SOURCE_REF"
+            | "SERVICE"
+            | "POSTCODE_DISTRICT"
+            | "RELIGION"
+            | "SCHOOL_DISTRICT"
+            | "FAMILY_DISTRICT"
+    )
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -1297,6 +1297,26 @@ async fn oversight_and_organisation_pages_pass_axe_core_wcag_2_2_aa_checks() {
     browser.visit("/panels").await;
     browser.wait_for(Locator::Css("main h1")).await;
     check_page(&browser, "panels", &mut found).await;
+    // Fostering: the register and gap analysis, a household, matching support.
+    browser.visit("/fostering").await;
+    browser.wait_for(Locator::Id("fostering-register")).await;
+    check_page(&browser, "fostering", &mut found).await;
+    browser
+        .click_link("//main//table[@id='fostering-register']//a[starts-with(@href, '/fostering/households/')]")
+        .await;
+    browser.wait_for(Locator::Css("main h1")).await;
+    check_page(&browser, "fostering-household", &mut found).await;
+    let matched = borough
+        .trackers
+        .iter()
+        .find(|(child, tracker)| tracker.placement_needs.is_some() && borough.may_see(None, child))
+        .map(|(child, _)| child.clone())
+        .expect("a child with placement needs");
+    browser
+        .visit(&format!("/children/{}/matching", encode(&matched)))
+        .await;
+    browser.wait_for(Locator::Css("main h1")).await;
+    check_page(&browser, "fostering-matching", &mut found).await;
     browser.visit("/panels?from=31%2F02%2F2024").await;
     browser.wait_for(Locator::Css(".app-error-summary")).await;
     check_page(&browser, "panels-with-errors", &mut found).await;

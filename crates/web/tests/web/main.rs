@@ -9,6 +9,7 @@ mod basics;
 mod browser;
 mod children_list;
 mod exports;
+mod fostering;
 mod oversight;
 mod records;
 mod reports;

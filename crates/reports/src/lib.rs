@@ -87,7 +87,7 @@ pub fn build(
         policy,
     };
     let headlines = sections::headlines::headlines(records, &scope);
-    let sections = vec![
+    let mut sections = vec![
         sections::headlines::section(&scope, &headlines),
         sections::permanence::section(&scope),
         sections::stability::section(&scope),
@@ -98,6 +98,9 @@ pub fn build(
         sections::care_leavers::section(&scope),
         sections::trends::section(period, &headlines),
     ];
+    if !period.is_month() {
+        sections.push(sections::sufficiency::section(&scope));
+    }
     Ok(Report {
         period,
         as_of,

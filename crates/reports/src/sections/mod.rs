@@ -9,6 +9,7 @@ pub(crate) mod oversight;
 pub(crate) mod permanence;
 pub(crate) mod proceedings;
 pub(crate) mod stability;
+pub(crate) mod sufficiency;
 pub(crate) mod trends;
 
 use std::collections::BTreeMap;

@@ -73,6 +73,35 @@ pub fn age_on(born: Date, on: Date) -> i32 {
     years.max(0)
 }
 
+/// The DfE's age bands for looked-after children, in order: under 1, 1 to 4, 5 to 9,
+/// 10 to 15, 16 and over.
+pub const AGE_BANDS: [&str; 5] = ["Under 1", "1 to 4", "5 to 9", "10 to 15", "16 and over"];
+
+/// The youngest age in each of [`AGE_BANDS`].
+const AGE_BAND_FROM: [i32; 5] = [0, 1, 5, 10, 16];
+
+/// The index in [`AGE_BANDS`] of an age in completed years.
+pub fn age_band_index(age: i32) -> usize {
+    AGE_BAND_FROM
+        .iter()
+        .rposition(|from| age >= *from)
+        .unwrap_or(0)
+}
+
+/// The DfE age band of an age in completed years.
+pub fn age_band(age: i32) -> &'static str {
+    AGE_BANDS[age_band_index(age)]
+}
+
+/// The ages (in completed years) of the band at `index` in [`AGE_BANDS`]; the last
+/// band has no upper end.
+pub fn age_band_ages(index: usize) -> std::ops::RangeInclusive<i32> {
+    let to = AGE_BAND_FROM
+        .get(index + 1)
+        .map_or(i32::MAX, |next| next - 1);
+    AGE_BAND_FROM[index]..=to
+}
+
 /// The date a person born on `born` reaches `years` of age.
 pub fn birthday(born: Date, years: i32) -> Date {
     add_months(born, 12 * years)
@@ -113,6 +142,20 @@ pub fn from_day_number(day: i32) -> Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn age_bands_follow_the_dfe() {
+        assert_eq!(age_band(0), "Under 1");
+        assert_eq!(age_band(1), "1 to 4");
+        assert_eq!(age_band(4), "1 to 4");
+        assert_eq!(age_band(5), "5 to 9");
+        assert_eq!(age_band(15), "10 to 15");
+        assert_eq!(age_band(16), "16 and over");
+        assert_eq!(age_band(17), "16 and over");
+        assert_eq!(age_band_ages(0), 0..=0);
+        assert_eq!(age_band_ages(3), 10..=15);
+        assert_eq!(age_band_ages(4), 16..=i32::MAX);
+    }
 
     fn d(y: i16, m: i8, day: i8) -> Date {
         Date::constant(y, m, day)

@@ -10,7 +10,7 @@ use std::borrow::{Borrow, Cow};
 use permanence_domain::codes::{ExitRoute, PlacementGroup};
 use permanence_domain::date::add_months;
 use permanence_domain::{Date, Journey};
-use permanence_reports::cohort::{AGE_BANDS, age_band, looked_after_at};
+use permanence_reports::cohort::{AGE_BANDS, looked_after_at};
 
 /// Number of age bands ([`AGE_BANDS`]).
 pub const BANDS: usize = AGE_BANDS.len();
@@ -48,13 +48,7 @@ pub fn group_of(state: usize) -> usize {
 }
 
 /// The index in [`AGE_BANDS`] of the band of an age in completed years.
-pub fn band_index(age: i32) -> usize {
-    let band = age_band(age);
-    AGE_BANDS
-        .iter()
-        .position(|b| *b == band)
-        .expect("age_band returns one of AGE_BANDS")
-}
+pub use permanence_domain::date::age_band_index as band_index;
 
 /// The index in [`PlacementGroup::ALL`] of a group.
 pub fn group_index(group: PlacementGroup) -> usize {

@@ -27,22 +27,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use permanence_domain::date::{add_months, age_on};
+use permanence_domain::date::{AGE_BANDS, add_months, age_band_ages, age_band_index, age_on};
 use permanence_domain::tracker::{
     ChildTracker, ComplexNeed, HouseholdStatus, Organisation, PermanenceOption, SiblingConclusion,
 };
 use permanence_domain::{Date, Journey};
 
 use crate::matching::RegisterIndex;
-
-/// The age bands of the analysis (the DfE's).
-pub const AGE_BANDS: [(&str, i32, i32); 5] = [
-    ("Under 1", 0, 0),
-    ("1 to 4", 1, 4),
-    ("5 to 9", 5, 9),
-    ("10 to 15", 10, 15),
-    ("16 and over", 16, 25),
-];
 
 /// One age band's needs and capacity.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -152,13 +143,6 @@ pub fn is_family_plan(option: PermanenceOption) -> bool {
         )
 }
 
-fn band_of(age: i32) -> usize {
-    AGE_BANDS
-        .iter()
-        .position(|(_, lo, hi)| age >= *lo && age <= *hi)
-        .unwrap_or(AGE_BANDS.len() - 1)
-}
-
 /// The analysis on `date` (records after it are not read: cut them with `known_on` for
 /// a past day).
 pub fn analyse(
@@ -178,8 +162,8 @@ pub fn analyse(
     let none = ChildTracker::default();
     let mut analysis = GapAnalysis {
         by_age: AGE_BANDS
-            .iter()
-            .map(|(band, _, _)| AgeBandGap {
+            .into_iter()
+            .map(|band| AgeBandGap {
                 band,
                 in_foster_care: vec![],
                 needing_a_family: vec![],
@@ -201,7 +185,7 @@ pub fn analyse(
         let age = journey.age_on(date);
         let later = age_on(journey.record.header.dob, add_months(date, 12));
         if spell.place.is_foster_care() {
-            analysis.by_age[band_of(age)]
+            analysis.by_age[age_band_index(age)]
                 .in_foster_care
                 .push(child.to_string());
         } else {
@@ -224,7 +208,7 @@ pub fn analyse(
             } else {
                 continue;
             };
-            analysis.by_age[band_of(age)]
+            analysis.by_age[age_band_index(age)]
                 .needing_a_family
                 .push(child.to_string());
             analysis.waiting.push(WaitingChild {
@@ -236,7 +220,7 @@ pub fn analyse(
                 days_in_placement: permanence_domain::date::days_between(spell.start, date),
             });
         }
-        analysis.by_age[band_of(later)]
+        analysis.by_age[age_band_index(later)]
             .projected
             .push(child.to_string());
         cohort.push((child, age, tracker));
@@ -253,8 +237,9 @@ pub fn analyse(
         let free = index.vacancies(&household.id);
         analysis.approved_places += terms.children;
         analysis.free_places += free;
-        for (gap, (_, lo, hi)) in analysis.by_age.iter_mut().zip(AGE_BANDS) {
-            if (terms.age_min as i32) <= hi && (terms.age_max as i32) >= lo {
+        for (index, gap) in analysis.by_age.iter_mut().enumerate() {
+            let ages = age_band_ages(index);
+            if (terms.age_min as i32) <= *ages.end() && (terms.age_max as i32) >= *ages.start() {
                 gap.approved_places += terms.children;
                 gap.free_places += free;
             }

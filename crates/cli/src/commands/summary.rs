@@ -5,19 +5,10 @@
 use std::collections::BTreeMap;
 
 use permanence_domain::codes::PlacementGroup;
-use permanence_domain::date::{add_months, format_dmy};
+use permanence_domain::date::{AGE_BANDS, add_months, age_band_index, format_dmy};
 use permanence_domain::{Date, Journey};
 
 use crate::output::{Cell, TextTable};
-
-/// The DfE's age bands at 31 March.
-const AGE_BANDS: [(&str, i32, i32); 5] = [
-    ("Under 1", 0, 0),
-    ("1 to 4", 1, 4),
-    ("5 to 9", 5, 9),
-    ("10 to 15", 10, 15),
-    ("16 and over", 16, 200),
-];
 
 /// The summary as text.
 pub(crate) fn population_summary(journeys: &[Journey], as_of: Date) -> String {
@@ -34,10 +25,7 @@ pub(crate) fn population_summary(journeys: &[Journey], as_of: Date) -> String {
         }
         total += 1;
         let age = journey.age_on(as_of);
-        let band = AGE_BANDS
-            .iter()
-            .position(|(_, lo, hi)| (*lo..=*hi).contains(&age))
-            .unwrap_or(0);
+        let band = age_band_index(age);
         *by_age.entry(band).or_default() += 1;
         *by_legal.entry(episode.ls.group()).or_default() += 1;
         *by_placement.entry(episode.place.group()).or_default() += 1;
@@ -76,7 +64,7 @@ pub(crate) fn population_summary(journeys: &[Journey], as_of: Date) -> String {
         AGE_BANDS
             .iter()
             .enumerate()
-            .map(|(i, (label, _, _))| (label.to_string(), by_age.get(&i).copied().unwrap_or(0)))
+            .map(|(i, label)| (label.to_string(), by_age.get(&i).copied().unwrap_or(0)))
             .collect(),
     );
     let mut legal: Vec<(String, usize)> = by_legal

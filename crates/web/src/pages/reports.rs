@@ -355,9 +355,7 @@ async fn figure_children(
             id: id.clone(),
             name: borough.child_name(id).unwrap_or_default().to_string(),
             age: borough
-                .journeys
-                .iter()
-                .find(|j| j.child() == id)
+                .journey(id)
                 .map(|j| j.age_on(report.as_of).to_string())
                 .unwrap_or_default(),
         })

@@ -35,21 +35,6 @@ pub struct PeriodError {
     expected: &'static str,
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 impl Period {
     /// Reads a month written `YYYY-MM` (for example `2026-10`).
     pub fn month(text: &str) -> Result<Period, PeriodError> {
@@ -188,9 +173,7 @@ impl Period {
     /// A short name for charts: `Oct 2026`, `Q3 2026`.
     pub fn short_label(self) -> String {
         match self {
-            Period::Month { year, month } => {
-                format!("{} {year}", &MONTHS[month as usize - 1][..3])
-            }
+            Period::Month { .. } => self.start().strftime("%b %Y").to_string(),
             Period::Quarter { year, quarter } => format!("Q{quarter} {year}"),
         }
     }
@@ -198,7 +181,7 @@ impl Period {
     /// The period in words: `October 2026`, `Q3 2026 (1 July to 30 September 2026)`.
     pub fn label(self) -> String {
         match self {
-            Period::Month { year, month } => format!("{} {year}", MONTHS[month as usize - 1]),
+            Period::Month { .. } => self.start().strftime("%B %Y").to_string(),
             Period::Quarter { .. } => format!(
                 "{} ({} to {})",
                 self.short_label(),
@@ -211,12 +194,7 @@ impl Period {
 
 /// `1 July 2026`.
 pub fn long_date(date: Date) -> String {
-    format!(
-        "{} {} {}",
-        date.day(),
-        MONTHS[date.month() as usize - 1],
-        date.year()
-    )
+    date.strftime("%-d %B %Y").to_string()
 }
 
 fn year_number(text: &str) -> Option<i16> {

@@ -379,21 +379,7 @@ impl Scale {
     }
 }
 
-/// Escapes text for SVG and HTML content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use permanence_reports::charts::escape;
 
 /// A coordinate with at most one decimal place.
 fn n(value: f64) -> String {

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use permanence_domain::{CollectionYear, Date};
+use permanence_store::Location;
 
 /// Permanence: every looked-after child's journey through care, checked for drift.
 ///
@@ -14,14 +15,17 @@ use permanence_domain::{CollectionYear, Date};
 #[derive(Debug, Parser)]
 #[command(name = "permanence", version, max_term_width = 100)]
 pub struct Cli {
-    /// The database file. Created on first import.
+    /// The database: a SQLite file (created on first import), or a PostgreSQL database
+    /// given as `postgres://USER:PASSWORD@HOST:PORT/DATABASE` (see docs/operations.md).
     #[arg(
         long,
         global = true,
         env = "PERMANENCE_DB",
-        default_value = "permanence.db"
+        hide_env_values = true,
+        default_value = "permanence.db",
+        value_parser = parse_location
     )]
-    pub db: PathBuf,
+    pub db: Location,
 
     /// The council's policy file: thresholds, escalation ladder, which rules run, closure
     /// days. Default: permanence.toml in the working folder if there is one, else the
@@ -72,6 +76,11 @@ pub enum Command {
     /// snapshot, compacted and integrity-checked. Restoring is replacing the database
     /// file with the copy while the server is stopped (docs/operations.md).
     Backup(BackupArgs),
+    /// Bring the database's schema up to date: apply the migrations this version of
+    /// Permanence has that the database lacks (run after installing a new version,
+    /// before starting the server; creates a SQLite file, or the tables in an empty
+    /// PostgreSQL database). Prints the schema version before and after.
+    Migrate,
     /// Show or create the council's policy file.
     #[command(subcommand)]
     Policy(PolicyCommand),
@@ -575,6 +584,10 @@ pub fn parse_year_range(text: &str) -> Result<(CollectionYear, CollectionYear), 
         return Err(format!("'{text}': the first year is after the last"));
     }
     Ok((first, last))
+}
+
+fn parse_location(text: &str) -> Result<Location, std::convert::Infallible> {
+    Ok(Location::parse(text))
 }
 
 #[cfg(test)]

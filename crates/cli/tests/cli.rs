@@ -15,6 +15,8 @@ mod exports;
 mod forecast;
 #[path = "cli/report.rs"]
 mod report;
+#[path = "cli/resilience.rs"]
+mod resilience;
 #[path = "cli/tracker.rs"]
 mod tracker;
 #[path = "cli/users.rs"]

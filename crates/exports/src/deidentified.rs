@@ -50,15 +50,15 @@ pub fn key_file_beside(db: &Path) -> std::path::PathBuf {
 /// The key the council has configured: the [`KEY_VARIABLE`] environment variable, or else
 /// the file [`KEY_FILE`] beside the database. Read each time it is needed, so a new key
 /// takes effect without a restart; never logged.
-pub fn configured_key(db: &Path) -> Result<PseudonymKey, KeyError> {
+pub fn configured_key(db: Option<&Path>) -> Result<PseudonymKey, KeyError> {
     if let Ok(text) = std::env::var(KEY_VARIABLE)
         && !text.trim().is_empty()
     {
         return PseudonymKey::from_text(&text);
     }
-    match std::fs::read_to_string(key_file_beside(db)) {
-        Ok(text) => PseudonymKey::from_text(&text),
-        Err(_) => Err(KeyError::Missing),
+    match db.map(|db| std::fs::read_to_string(key_file_beside(db))) {
+        Some(Ok(text)) => PseudonymKey::from_text(&text),
+        _ => Err(KeyError::Missing),
     }
 }
 
@@ -688,7 +688,10 @@ pub fn build_deidentified(
 }
 
 /// Every alert, open and closed, about the children of `journeys`, from the store.
-pub fn stored_alerts(store: &impl Alerts, journeys: &[Journey]) -> Result<Vec<Alert>, ExportError> {
+pub fn stored_alerts(
+    store: &(impl Alerts + ?Sized),
+    journeys: &[Journey],
+) -> Result<Vec<Alert>, ExportError> {
     let mut alerts = Vec::new();
     for journey in journeys {
         alerts.extend(store.child_alerts(journey.child())?);
@@ -697,7 +700,7 @@ pub fn stored_alerts(store: &impl Alerts, journeys: &[Journey]) -> Result<Vec<Al
 }
 
 /// Builds the export from what the store holds: journeys, tracker records and alerts.
-pub fn deidentified_from_store<S: Store + Alerts>(
+pub fn deidentified_from_store<S: Store + Alerts + ?Sized>(
     store: &S,
     key: &PseudonymKey,
     produced_on: Date,

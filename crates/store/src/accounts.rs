@@ -5,7 +5,8 @@
 use rusqlite::{OptionalExtension, params};
 
 use crate::StoreError;
-use crate::sqlite::{SqliteStore, now};
+use crate::now;
+use crate::sqlite::SqliteStore;
 
 /// A user account.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -246,9 +247,10 @@ impl Accounts for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Backend;
+    use crate::suite::both;
 
-    fn store_with_user() -> SqliteStore {
-        let mut store = SqliteStore::in_memory().unwrap();
+    fn add_user(store: &mut dyn Backend) {
         store
             .add_user(&NewUser {
                 username: "jward",
@@ -258,7 +260,6 @@ mod tests {
                 password_hash: "$argon2id$stub-for-storage-test",
             })
             .unwrap();
-        store
     }
 
     fn session(user_id: i64) -> Session {
@@ -272,9 +273,9 @@ mod tests {
         }
     }
 
-    #[test]
-    fn users_are_kept_and_names_are_unique_in_any_case() {
-        let mut store = store_with_user();
+    both! {
+    fn users_are_kept_and_names_are_unique_in_any_case(store) {
+        add_user(&mut *store);
         let user = store.user_by_username("JWARD").unwrap().unwrap();
         assert_eq!(user.display_name, "Joy Ward");
         assert_eq!(user.staff_id.as_deref(), Some("S001"));
@@ -289,10 +290,10 @@ mod tests {
         assert!(matches!(again, Err(StoreError::Exists(_))));
         assert_eq!(store.users().unwrap().len(), 1);
     }
+    }
 
-    #[test]
-    fn an_unknown_role_is_refused() {
-        let mut store = SqliteStore::in_memory().unwrap();
+    both! {
+    fn an_unknown_role_is_refused(store) {
         let result = store.add_user(&NewUser {
             username: "x",
             display_name: "X",
@@ -302,10 +303,11 @@ mod tests {
         });
         assert!(result.is_err());
     }
+    }
 
-    #[test]
-    fn disabling_or_a_new_password_ends_sessions() {
-        let mut store = store_with_user();
+    both! {
+    fn disabling_or_a_new_password_ends_sessions(store) {
+        add_user(&mut *store);
         let id = store.user_by_username("jward").unwrap().unwrap().id;
         store.create_session(&session(id)).unwrap();
         assert!(store.session("abc").unwrap().is_some());
@@ -317,15 +319,17 @@ mod tests {
         assert!(store.user_by_username("jward").unwrap().unwrap().disabled);
         assert!(!store.set_disabled("nobody", true).unwrap());
     }
+    }
 
-    #[test]
-    fn stale_sessions_are_removed() {
-        let mut store = store_with_user();
+    both! {
+    fn stale_sessions_are_removed(store) {
+        add_user(&mut *store);
         let id = store.user_by_username("jward").unwrap().unwrap().id;
         store.create_session(&session(id)).unwrap();
         store.touch_session("abc", 500).unwrap();
         assert_eq!(store.session("abc").unwrap().unwrap().0.last_seen_at, 500);
         assert_eq!(store.delete_stale_sessions(600, 400).unwrap(), 0);
         assert_eq!(store.delete_stale_sessions(600, 501).unwrap(), 1);
+    }
     }
 }

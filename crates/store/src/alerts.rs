@@ -14,7 +14,8 @@ use permanence_rules::{Finding, Role, Status};
 use rusqlite::{OptionalExtension, Row, params};
 
 use crate::StoreError;
-use crate::sqlite::{SqliteStore, now};
+use crate::now;
+use crate::sqlite::SqliteStore;
 
 /// An alert: one rule firing for one child, from the day an evaluation first found it
 /// until the day one found it no longer fires.
@@ -271,6 +272,19 @@ fn events(alert: &Alert, finding: &Finding) -> Vec<(&'static str, String)> {
     events
 }
 
+/// The detail of an alert's `opened` event.
+pub(crate) fn opened_detail(finding: &Finding) -> String {
+    let whom = with_whom(
+        finding.escalated_to,
+        finding.escalated_to_person.as_deref(),
+        finding.escalated_to_name.as_deref(),
+    );
+    format!("Opened: {}; with {whom}", status_text(finding))
+}
+
+/// The detail of an alert's `closed` event.
+pub(crate) const CLOSED_DETAIL: &str = "Closed: the rule no longer fires";
+
 fn status_text(finding: &Finding) -> String {
     let due = finding
         .due
@@ -311,8 +325,27 @@ pub trait Alerts {
     fn alert_activity(&self, from: Date, to: Date) -> Result<Vec<AlertActivity>, StoreError>;
 }
 
-const ALERT_COLUMNS: &str = "id, rule, child, NULLIF(subject, ''), title, opened_on, closed_on, status, due, \
+/// The open alerts, by id (a `WHERE` clause with its `ORDER BY`).
+pub(crate) const OPEN_ALERTS: &str = "closed_on IS NULL ORDER BY id";
+
+pub(crate) const ALERT_COLUMNS: &str = "id, rule, child, NULLIF(subject, ''), title, opened_on, closed_on, status, due, \
      owner_role, owner, escalated_to_role, escalated_to, decision, decision_due, evidence";
+
+/// An evaluation run's columns, in the order [`EvaluationRun`]'s fields are read.
+pub(crate) const EVALUATION_RUN_COLUMNS: &str = "id, started_at, finished_at, as_of, trigger, actor, children, findings, \
+     opened, changed, closed";
+
+/// A stored text read back as the value it was written from (a date, a status, a role),
+/// for backends whose rows are not SQLite's.
+pub(crate) fn parse_text<T>(text: String) -> Result<T, StoreError>
+where
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    text.parse().map_err(|e: T::Err| {
+        StoreError::Corrupt(format!("the stored value {text:?} cannot be read: {e}"))
+    })
+}
 
 /// A stored text read back as the value it was written from (a date, a status, a role).
 fn parsed<T>(text: String) -> Result<T, rusqlite::Error>
@@ -356,13 +389,12 @@ fn alert_row(row: &Row<'_>) -> Result<Alert, rusqlite::Error> {
 
 /// The alerts a `WHERE` clause (with its `ORDER BY`) selects.
 fn alerts_where(
-    store: &SqliteStore,
+    connection: &rusqlite::Connection,
     clause: &str,
     params: impl rusqlite::Params,
 ) -> Result<Vec<Alert>, StoreError> {
-    let mut statement = store
-        .connection()
-        .prepare(&format!("SELECT {ALERT_COLUMNS} FROM alert WHERE {clause}"))?;
+    let mut statement =
+        connection.prepare(&format!("SELECT {ALERT_COLUMNS} FROM alert WHERE {clause}"))?;
     let alerts = statement
         .query_map(params, alert_row)?
         .collect::<Result<_, _>>()?;
@@ -402,10 +434,14 @@ impl Alerts for SqliteStore {
         run: &NewRun<'_>,
         findings: &[Finding],
     ) -> Result<EvaluationRun, StoreError> {
-        let open = self.open_alerts()?;
+        // Immediate, and the open alerts read inside: another process's evaluation is
+        // applied before this one plans, never over it.
+        let transaction = self
+            .connection_mut()
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let open = alerts_where(&transaction, OPEN_ALERTS, [])?;
         let plan = plan_evaluation(&open, findings);
         let as_of = run.as_of.to_string();
-        let transaction = self.connection_mut().transaction()?;
         let finished_at = now();
         transaction.execute(
             "INSERT INTO evaluation_run (started_at, finished_at, as_of, trigger, actor, children,
@@ -461,13 +497,7 @@ impl Alerts for SqliteStore {
                     finding.evidence_text(),
                 ])?;
                 let id = transaction.last_insert_rowid();
-                let whom = with_whom(
-                    finding.escalated_to,
-                    finding.escalated_to_person.as_deref(),
-                    finding.escalated_to_name.as_deref(),
-                );
-                let detail = format!("Opened: {}; with {whom}", status_text(finding));
-                event.execute(params![id, run_id, as_of, "opened", detail])?;
+                event.execute(params![id, run_id, as_of, "opened", opened_detail(finding)])?;
             }
             for AlertUpdate {
                 alert: id,
@@ -494,19 +524,11 @@ impl Alerts for SqliteStore {
             }
             for id in &plan.close {
                 close.execute(params![id, as_of])?;
-                event.execute(params![
-                    id,
-                    run_id,
-                    as_of,
-                    "closed",
-                    "Closed: the rule no longer fires"
-                ])?;
+                event.execute(params![id, run_id, as_of, "closed", CLOSED_DETAIL])?;
             }
         }
         let recorded = transaction.query_row(
-            "SELECT id, started_at, finished_at, as_of, trigger, actor, children, findings,
-                 opened, changed, closed
-             FROM evaluation_run WHERE id = ?1",
+            &format!("SELECT {EVALUATION_RUN_COLUMNS} FROM evaluation_run WHERE id = ?1"),
             [run_id],
             run_row,
         )?;
@@ -515,12 +537,12 @@ impl Alerts for SqliteStore {
     }
 
     fn open_alerts(&self) -> Result<Vec<Alert>, StoreError> {
-        alerts_where(self, "closed_on IS NULL ORDER BY id", [])
+        alerts_where(self.connection(), OPEN_ALERTS, [])
     }
 
     fn open_alerts_for(&self, staff_id: &str) -> Result<Vec<Alert>, StoreError> {
         alerts_where(
-            self,
+            self.connection(),
             "closed_on IS NULL AND (owner = ?1 OR escalated_to = ?1)
              ORDER BY due IS NULL, due, child, rule, id",
             [staff_id],
@@ -528,7 +550,7 @@ impl Alerts for SqliteStore {
     }
 
     fn child_alerts(&self, child: &str) -> Result<Vec<Alert>, StoreError> {
-        alerts_where(self, "child = ?1 ORDER BY id DESC", [child])
+        alerts_where(self.connection(), "child = ?1 ORDER BY id DESC", [child])
     }
 
     fn alert(&self, id: i64) -> Result<Option<Alert>, StoreError> {
@@ -572,11 +594,9 @@ impl Alerts for SqliteStore {
     }
 
     fn evaluation_runs(&self, limit: usize) -> Result<Vec<EvaluationRun>, StoreError> {
-        let mut statement = self.connection().prepare(
-            "SELECT id, started_at, finished_at, as_of, trigger, actor, children, findings,
-                 opened, changed, closed
-             FROM evaluation_run ORDER BY id DESC LIMIT ?1",
-        )?;
+        let mut statement = self.connection().prepare(&format!(
+            "SELECT {EVALUATION_RUN_COLUMNS} FROM evaluation_run ORDER BY id DESC LIMIT ?1"
+        ))?;
         let runs = statement
             .query_map([limit as i64], run_row)?
             .collect::<Result<_, _>>()?;
@@ -587,6 +607,8 @@ impl Alerts for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Backend;
+    use crate::suite::both;
     use permanence_rules::AlertDecision;
 
     fn d(year: i16, month: i8, day: i8) -> Date {
@@ -620,7 +642,7 @@ mod tests {
         }
     }
 
-    fn run(store: &mut SqliteStore, as_of: Date, findings: &[Finding]) -> EvaluationRun {
+    fn run(store: &mut dyn Backend, as_of: Date, findings: &[Finding]) -> EvaluationRun {
         store
             .record_evaluation(
                 &NewRun {
@@ -635,26 +657,25 @@ mod tests {
             .unwrap()
     }
 
-    #[test]
-    fn an_evaluation_opens_escalates_acknowledges_and_closes_alerts_with_a_trail() {
-        let mut store = SqliteStore::in_memory().unwrap();
+    both! {
+    fn an_evaluation_opens_escalates_acknowledges_and_closes_alerts_with_a_trail(store) {
         let first = vec![
             finding("REV-01", "C1", Role::SocialWorker),
             finding("VIS-01", "C2", Role::SocialWorker),
         ];
-        let recorded = run(&mut store, d(2026, 1, 22), &first);
+        let recorded = run(&mut *store, d(2026, 1, 22), &first);
         assert_eq!(
             (recorded.opened, recorded.changed, recorded.closed),
             (2, 0, 0)
         );
         assert_eq!(recorded.findings, 2);
         // The same findings again: nothing changes but the run's own record.
-        let again = run(&mut store, d(2026, 1, 22), &first);
+        let again = run(&mut *store, d(2026, 1, 22), &first);
         assert_eq!((again.opened, again.changed, again.closed), (0, 0, 0));
         assert_eq!(store.open_alerts().unwrap().len(), 2);
         // REV-01 escalates to the team manager; VIS-01 no longer fires.
         let mut escalated = finding("REV-01", "C1", Role::TeamManager);
-        let changed = run(&mut store, d(2026, 1, 29), std::slice::from_ref(&escalated));
+        let changed = run(&mut *store, d(2026, 1, 29), std::slice::from_ref(&escalated));
         // The team manager now holds it; the social worker still owns it.
         let held = store.open_alerts_for("TM1").unwrap();
         assert_eq!((held.len(), held[0].rule.as_str()), (1, "REV-01"));
@@ -666,9 +687,9 @@ mod tests {
             due: d(2026, 2, 6),
             holding: true,
         });
-        run(&mut store, d(2026, 1, 30), std::slice::from_ref(&escalated));
+        run(&mut *store, d(2026, 1, 30), std::slice::from_ref(&escalated));
         // It stops firing.
-        let closed = run(&mut store, d(2026, 2, 2), &[]);
+        let closed = run(&mut *store, d(2026, 2, 2), &[]);
         assert_eq!(closed.closed, 1);
         assert!(store.open_alerts().unwrap().is_empty());
         assert!(store.open_alerts_for("TM1").unwrap().is_empty());
@@ -712,39 +733,37 @@ mod tests {
             ]
         );
         // The rule firing again later opens a new alert; the closed one stays as it was.
-        run(&mut store, d(2026, 3, 2), &first[..1]);
+        run(&mut *store, d(2026, 3, 2), &first[..1]);
         let alerts = store.child_alerts("C1").unwrap();
         assert_eq!(alerts.len(), 2);
         assert!(alerts[0].is_open() && !alerts[1].is_open());
         assert_eq!(store.evaluation_runs(10).unwrap().len(), 6);
         assert_eq!(store.evaluation_runs(10).unwrap()[0].as_of, d(2026, 3, 2));
     }
+    }
 
-    #[test]
-    fn a_rule_finding_several_things_about_a_child_has_an_alert_for_each() {
-        let mut store = SqliteStore::in_memory().unwrap();
+    both! {
+    fn a_rule_finding_several_things_about_a_child_has_an_alert_for_each(store) {
         let d1 = finding("SUP-02", "C1", Role::SocialWorker).about("D1");
         let d2 = finding("SUP-02", "C1", Role::SocialWorker).about("D2");
-        let opened = run(&mut store, d(2026, 1, 22), &[d1.clone(), d2]);
+        let opened = run(&mut *store, d(2026, 1, 22), &[d1.clone(), d2]);
         assert_eq!(opened.opened, 2);
         // D2 is done: its alert closes, D1's stays open.
-        let next = run(&mut store, d(2026, 1, 23), &[d1]);
+        let next = run(&mut *store, d(2026, 1, 23), &[d1]);
         assert_eq!((next.opened, next.changed, next.closed), (0, 0, 1));
         let open = store.open_alerts().unwrap();
         assert_eq!(open.len(), 1);
         assert_eq!(open[0].subject.as_deref(), Some("D1"));
     }
+    }
 
-    #[test]
-    fn the_trail_and_the_runs_cannot_be_rewritten() {
-        let mut store = SqliteStore::in_memory().unwrap();
-        run(
-            &mut store,
+    both! {
+    fn the_trail_and_the_runs_cannot_be_rewritten(store) {
+        run(&mut *store,
             d(2026, 1, 22),
             &[finding("REV-01", "C1", Role::SocialWorker)],
         );
-        run(&mut store, d(2026, 1, 23), &[]);
-        let connection = store.connection();
+        run(&mut *store, d(2026, 1, 23), &[]);
         for sql in [
             "DELETE FROM alert",
             "UPDATE alert SET status = 'due_soon'",
@@ -753,8 +772,35 @@ mod tests {
             "UPDATE evaluation_run SET actor = 'x'",
             "DELETE FROM evaluation_run",
         ] {
-            assert!(connection.execute(sql, []).is_err(), "{sql}");
+            assert!(store.raw(sql).is_err(), "{sql}");
         }
+    }
+    }
+
+    both! {
+    /// Evaluations of the same records running at once in several connections (two
+    /// server processes, or the server and `permanence evaluate` from cron) open each
+    /// alert once: each plans from what the one before it recorded.
+    fn evaluations_running_at_once_open_each_alert_once(store) {
+        let findings = vec![
+            finding("REV-01", "C1", Role::SocialWorker),
+            finding("REV-01", "C2", Role::TeamManager),
+        ];
+        let runs: Vec<EvaluationRun> = (0..3)
+            .map(|_| {
+                let mut db = store.another();
+                let findings = findings.clone();
+                std::thread::spawn(move || run(&mut *db, d(2026, 1, 22), &findings))
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|thread| thread.join().unwrap())
+            .collect();
+        assert_eq!(runs.iter().map(|r| r.opened).sum::<usize>(), 2);
+        assert_eq!(runs.iter().map(|r| r.changed + r.closed).sum::<usize>(), 0);
+        assert_eq!(store.open_alerts().unwrap().len(), 2);
+        assert_eq!(store.count("SELECT count(*) FROM alert_event"), 2);
+    }
     }
 
     #[test]

@@ -13,7 +13,11 @@
 
 mod accounts;
 mod alerts;
+mod database;
+mod pg;
 mod sqlite;
+#[cfg(test)]
+mod suite;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -27,14 +31,35 @@ pub use alerts::{
     Alert, AlertActivity, AlertEvent, Alerts, EvaluationPlan, EvaluationRun, NewRun,
     plan_evaluation,
 };
+pub use database::{Backend, Database, Location};
+pub use pg::PostgresStore;
 pub use sqlite::SqliteStore;
 
 /// Why the store failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// The database could not be opened, read or written.
+    /// The SQLite database could not be opened, read or written.
     #[error("database error: {0}")]
-    Database(#[from] rusqlite::Error),
+    Database(rusqlite::Error),
+    /// The PostgreSQL database refused a statement.
+    #[error("database error: {0}")]
+    Postgres(postgres::Error),
+    /// The database cannot be reached or is busy for now (the server is down or
+    /// restarting, the network failed, or another process holds the SQLite file's
+    /// lock for longer than the wait): trying again later may succeed.
+    #[error("the database is not available: {0}")]
+    Unavailable(String),
+    /// A PostgreSQL database whose schema is older than this program's: it must be
+    /// migrated (`permanence migrate`) before the program can read it.
+    #[error(
+        "the database is at schema version {found}, older than this program's ({known}): run `permanence migrate`"
+    )]
+    TooOld {
+        /// The database's version.
+        found: i64,
+        /// The newest this program knows.
+        known: i64,
+    },
     /// The database was written by a newer version of Permanence.
     #[error(
         "the database is at schema version {found}, newer than this program knows ({known}); upgrade Permanence"
@@ -45,6 +70,9 @@ pub enum StoreError {
         /// The newest this program knows.
         known: i64,
     },
+    /// The backend cannot do what was asked (and says what to do instead).
+    #[error("{0}")]
+    Unsupported(String),
     /// What was to be created exists already.
     #[error("{0}")]
     Exists(String),
@@ -62,6 +90,27 @@ pub enum StoreError {
         /// The record's current version (`None`: it does not exist).
         current: Option<i64>,
     },
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> StoreError {
+        match error.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                StoreError::Unavailable(error.to_string())
+            }
+            _ => StoreError::Database(error),
+        }
+    }
+}
+
+impl From<postgres::Error> for StoreError {
+    fn from(error: postgres::Error) -> StoreError {
+        if pg::connection_lost(&error) {
+            StoreError::Unavailable(error.to_string())
+        } else {
+            StoreError::Postgres(error)
+        }
+    }
 }
 
 /// One import to record: the tables it replaces or adds, with who and where from.
@@ -245,4 +294,107 @@ pub fn load_child_tracker(
     let (organisation, mut children): (Organisation, BTreeMap<_, _>) = build_tracker(&records)
         .map_err(|problems| StoreError::Corrupt(format!("tracker records: {problems}")))?;
     Ok((organisation, children.remove(child).unwrap_or_default()))
+}
+
+/// One version written by a tracker import or edit.
+pub(crate) struct Saved {
+    /// The new version's id.
+    pub(crate) id: i64,
+    /// The version it superseded, if the record was stored.
+    pub(crate) superseded: Option<i64>,
+}
+
+/// The audit log's entries for a tracker import, one per child whose records it
+/// changed (and one for records about no child): the child and the detail. `saved`
+/// holds each record's new version, `None` where it was the same as the current one.
+pub(crate) fn import_audit<'a>(
+    import: &NewTrackerImport<'a>,
+    saved: &[Option<Saved>],
+) -> Vec<(Option<&'a str>, String)> {
+    // (records, corrections) per child.
+    let mut changed: BTreeMap<Option<&str>, (usize, usize)> = BTreeMap::new();
+    for ((record, _), saved) in import.records.iter().zip(saved) {
+        if let Some(saved) = saved {
+            let counts = changed.entry(record.child()).or_default();
+            counts.0 += 1;
+            if saved.superseded.is_some() {
+                counts.1 += 1;
+            }
+        }
+    }
+    changed
+        .into_iter()
+        .map(|(child, (records, corrections))| {
+            (
+                child,
+                format!(
+                    "{records} tracker record(s) recorded, {corrections} of them correction(s), from {}",
+                    import.source
+                ),
+            )
+        })
+        .collect()
+}
+
+/// The audit log's action and detail for a record added or corrected by hand.
+pub(crate) fn edit_audit(
+    record: &RawRecord,
+    reason: &str,
+    saved: &Saved,
+) -> (&'static str, String) {
+    let action = if saved.superseded.is_some() {
+        "change_record"
+    } else {
+        "add_record"
+    };
+    let detail = format!(
+        "{} ({}), version {}: {reason}",
+        record.kind.name(),
+        record.key_text(),
+        saved.id
+    );
+    (action, detail)
+}
+
+/// A stored record's kind, source file, line and joined values.
+pub(crate) type TrackerRow = (String, String, i64, String);
+
+/// A version's columns: id, (kind, file, line, fields), when, by whom, why, superseded by.
+pub(crate) type VersionRow = (i64, TrackerRow, String, String, String, Option<i64>);
+
+/// A version's columns as a [`TrackerVersion`], its record checked against its template.
+pub(crate) fn version(
+    (id, (kind, file, line, fields), recorded_at, recorded_by, reason, superseded_by): VersionRow,
+) -> Result<TrackerVersion, StoreError> {
+    Ok(TrackerVersion {
+        id,
+        record: raw_record(&kind, &file, line, fields)?,
+        recorded_at,
+        recorded_by,
+        reason,
+        superseded_by,
+    })
+}
+
+/// A stored record back as a [`RawRecord`], checked against its template.
+pub(crate) fn raw_record(
+    kind: &str,
+    file: &str,
+    line: i64,
+    fields: String,
+) -> Result<RawRecord, StoreError> {
+    let kind = Kind::from_name(kind)
+        .ok_or_else(|| StoreError::Corrupt(format!("unknown tracker record kind {kind}")))?;
+    let record = RawRecord::from_joined(kind, file, line as u64, fields);
+    if !record.is_well_formed() {
+        return Err(StoreError::Corrupt(format!(
+            "a {kind} record from {file} line {line} has the wrong number of values"
+        )));
+    }
+    Ok(record)
+}
+
+/// Now, as an RFC 3339 timestamp in UTC (how times are stored).
+pub(crate) fn now() -> String {
+    jiff::Timestamp::now().to_string()
 }

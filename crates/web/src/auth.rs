@@ -17,7 +17,7 @@ use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use permanence_domain::Date;
 use permanence_domain::tracker::{AllocationRole, ChildTracker, Organisation};
-use permanence_store::{Accounts, Session, User};
+use permanence_store::{Session, User};
 use permanence_tracker::Kind;
 use rand::RngCore;
 use sha2::{Digest, Sha256};

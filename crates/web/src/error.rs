@@ -69,6 +69,14 @@ impl IntoResponse for AppError {
                 "Nothing was saved. Go back, shorten the longest text (a form takes up to \
                  64 KB in all) and send it again.",
             ),
+            AppError::Internal(error) if database_unavailable(error) => {
+                tracing::warn!("the database is not available: {error:#}");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "The service is busy or restarting",
+                    "Nothing was saved. Wait a minute, then go back and try again.",
+                )
+            }
             AppError::Internal(error) => {
                 tracing::error!("internal error: {error:#}");
                 (
@@ -91,6 +99,17 @@ impl IntoResponse for AppError {
     }
 }
 
+/// Whether the error is the database being out of reach for now (its server restarting,
+/// the network failing, a lock held too long): the request may succeed when tried again.
+fn database_unavailable(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref::<permanence_store::StoreError>(),
+            Some(permanence_store::StoreError::Unavailable(_))
+        )
+    })
+}
+
 /// An error page as answered, kept with the response so that it can be drawn again with
 /// the signed-in user's header.
 #[derive(Clone, Copy)]
@@ -107,10 +126,16 @@ impl Shown {
             title: self.title,
             message: self.message,
         };
-        match page.render() {
+        let mut response = match page.render() {
             Ok(html) => (self.status, Html(html)).into_response(),
             Err(_) => (self.status, self.title).into_response(),
+        };
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("60"));
         }
+        response
     }
 }
 

@@ -6,7 +6,7 @@
 
 use permanence_domain::Date;
 use permanence_rules::Policy;
-use permanence_store::{Alerts, EvaluationRun, NewRun, SqliteStore};
+use permanence_store::{Backend, EvaluationRun, NewRun};
 
 use crate::borough::Borough;
 
@@ -14,7 +14,7 @@ use crate::borough::Borough;
 /// `trigger` says what started it (`start-up`, `new day`, `change`, `command line`,
 /// `demo`); `actor` who.
 pub fn evaluate(
-    store: &mut SqliteStore,
+    store: &mut dyn Backend,
     policy: &Policy,
     as_of: Date,
     trigger: &str,

@@ -19,14 +19,13 @@ mod pages;
 pub mod timeline;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
 use permanence_rules::Policy;
-use permanence_store::{Alerts, SqliteStore};
+use permanence_store::{Database, Location};
 use tokio::net::TcpListener;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -74,8 +73,8 @@ pub struct AppState {
 }
 
 struct Inner {
-    store: Mutex<SqliteStore>,
-    db: PathBuf,
+    store: Mutex<Database>,
+    db: Location,
     policy: Policy,
     settings: Settings,
     borough: borough::Cache,
@@ -88,17 +87,13 @@ struct Inner {
 
 impl AppState {
     /// Opens the database (which must exist) and evaluates the borough on today's date.
-    pub fn open(db: PathBuf, policy: Policy, settings: Settings) -> anyhow::Result<AppState> {
-        let store = SqliteStore::open_existing(&db)?.ok_or_else(|| {
-            anyhow::anyhow!(
-                "there is no database at {}: import the 903 return first",
-                db.display()
-            )
+    pub fn open(db: Location, policy: Policy, settings: Settings) -> anyhow::Result<AppState> {
+        let mut store = db.open_existing()?.ok_or_else(|| {
+            anyhow::anyhow!("there is no database at {db}: import the 903 return first")
         })?;
-        let mut store = store;
         store.for_server()?;
         let (borough, _) =
-            evaluation::evaluate(&mut store, &policy, borough::today(), "start-up", "system")?;
+            evaluation::evaluate(&mut *store, &policy, borough::today(), "start-up", "system")?;
         Ok(AppState {
             inner: Arc::new(Inner {
                 store: Mutex::new(store),
@@ -114,7 +109,7 @@ impl AppState {
     }
 
     /// The store, locked. Held only for a few statements at a time.
-    pub(crate) fn store(&self) -> MutexGuard<'_, SqliteStore> {
+    pub(crate) fn store(&self) -> MutexGuard<'_, Database> {
         // A panic while the lock was held leaves the connection itself usable.
         self.inner
             .store
@@ -214,11 +209,14 @@ impl AppState {
                 return Ok(current);
             }
             // A separate connection, so that requests are not held up meanwhile.
-            let mut store = SqliteStore::open_existing(&state.inner.db)?
+            let mut store = state
+                .inner
+                .db
+                .open_existing()?
                 .ok_or_else(|| anyhow::anyhow!("the database has gone"))?;
             store.for_server()?;
             let (rebuilt, _) =
-                evaluation::evaluate(&mut store, &state.inner.policy, today, trigger, actor)?;
+                evaluation::evaluate(&mut *store, &state.inner.policy, today, trigger, actor)?;
             Ok(state.inner.borough.replace(rebuilt))
         })
         .await

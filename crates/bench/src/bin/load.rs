@@ -141,7 +141,7 @@ fn run(options: Options) -> anyhow::Result<bool> {
     let server = tokio::runtime::Runtime::new()?;
     let started = Instant::now();
     let state = AppState::open(
-        db.clone(),
+        permanence_store::Location::Sqlite(db.clone()),
         Policy::default(),
         Settings {
             secure_cookies: false,

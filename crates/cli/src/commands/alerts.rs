@@ -3,6 +3,8 @@
 use std::io::Write;
 use std::path::Path;
 
+use permanence_store::Location;
+
 use permanence_rules::{Finding, Role};
 use serde::Serialize;
 
@@ -11,7 +13,7 @@ use crate::cli::{AlertsArgs, ListFormat};
 use crate::output::{Cell, TextTable};
 
 pub(crate) fn run(
-    db: &Path,
+    db: &Location,
     policy_path: Option<&Path>,
     args: &AlertsArgs,
     out: &mut dyn Write,
@@ -22,7 +24,7 @@ pub(crate) fn run(
         policy.enable_only(&ids)?;
     }
     let store = open_store(db)?;
-    let mut journeys = load_journeys(&store)?;
+    let mut journeys = load_journeys(&*store)?;
     if let Some(child) = &args.child {
         journeys.retain(|j| j.child() == child);
         anyhow::ensure!(
@@ -31,7 +33,7 @@ pub(crate) fn run(
         );
     }
     let as_of = args.as_of.unwrap_or_else(today);
-    let findings = evaluate(&store, &journeys, &policy, as_of)?;
+    let findings = evaluate(&*store, &journeys, &policy, as_of)?;
     match args.format {
         ListFormat::Json => {
             serde_json::to_writer_pretty(&mut *out, &findings)?;

@@ -5,25 +5,26 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::Context;
-use permanence_store::SqliteStore;
+use permanence_store::Location;
 
-pub(crate) fn run(db: &Path, out_file: &Path, out: &mut dyn Write) -> anyhow::Result<()> {
+pub(crate) fn run(db: &Location, out_file: &Path, out: &mut dyn Write) -> anyhow::Result<()> {
     anyhow::ensure!(
         !out_file.exists(),
         "{} already exists: give a new file for the backup (a backup never overwrites)",
         out_file.display()
     );
-    let store = SqliteStore::open_read_only(db)
-        .with_context(|| format!("cannot open the database {}", db.display()))?
-        .with_context(|| format!("there is no database at {}", db.display()))?;
+    let store = db
+        .open_read_only()
+        .with_context(|| format!("cannot open the database {}", db))?
+        .with_context(|| format!("there is no database at {}", db))?;
     store
         .backup_to(out_file)
-        .with_context(|| format!("cannot back up {} to {}", db.display(), out_file.display()))?;
+        .with_context(|| format!("cannot back up {} to {}", db, out_file.display()))?;
     let bytes = std::fs::metadata(out_file)?.len();
     writeln!(
         out,
         "Backed up {} to {} ({:.1} MB), a consistent snapshot that passes SQLite's integrity check.",
-        db.display(),
+        db,
         out_file.display(),
         bytes as f64 / 1_000_000.0
     )?;

@@ -2,13 +2,14 @@
 //! (one child's journey as a chronology, with the tracker's records about the child).
 
 use std::io::Write;
-use std::path::Path;
+
+use permanence_store::Location;
 
 use anyhow::Context;
 use permanence_domain::codes::{Code, ReasonNewEpisode};
 use permanence_domain::date::{age_on, days_between, format_dmy};
 use permanence_domain::{Date, Journey};
-use permanence_store::{Store, load_child_tracker};
+use permanence_store::load_child_tracker;
 use serde::Serialize;
 
 use super::child_tracker::{self, ChildRecords};
@@ -45,9 +46,9 @@ impl<'a> ChildStatus<'a> {
     }
 }
 
-pub(crate) fn list(db: &Path, args: &ChildrenArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+pub(crate) fn list(db: &Location, args: &ChildrenArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let store = open_store(db)?;
-    let journeys = load_journeys(&store)?;
+    let journeys = load_journeys(&*store)?;
     let as_of = args.as_of.unwrap_or_else(today);
     let rows: Vec<ChildStatus> = journeys
         .iter()
@@ -111,7 +112,7 @@ pub(crate) fn list(db: &Path, args: &ChildrenArgs, out: &mut dyn Write) -> anyho
     Ok(())
 }
 
-pub(crate) fn show(db: &Path, args: &ChildArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+pub(crate) fn show(db: &Location, args: &ChildArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let mut store = open_store(db)?;
     let returns = store.child_returns(&args.id)?;
     let outcome = permanence_ssda903::build_records(&returns, None).map_err(|problems| {
@@ -122,7 +123,7 @@ pub(crate) fn show(db: &Path, args: &ChildArgs, out: &mut dyn Write) -> anyhow::
         .into_iter()
         .next()
         .with_context(|| format!("no child with id '{}' is in the database", args.id))?;
-    let (organisation, tracker) = load_child_tracker(&store, &args.id)?;
+    let (organisation, tracker) = load_child_tracker(&*store, &args.id)?;
     let versions = store.tracker_versions(&args.id)?;
     store.audit(&actor(), "view_child", Some(&args.id), "permanence child")?;
     let journey = Journey::new(record);

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use anyhow::{Context, bail};
 use permanence_domain::CollectionYear;
-use permanence_store::SqliteStore;
+use permanence_store::Location;
 use permanence_synth::SynthConfig;
 
 use std::collections::BTreeMap;
@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use permanence_domain::date::format_dmy;
 use permanence_domain::tracker::StaffRole;
 use permanence_rules::{Finding, Role as RuleRole, Status};
-use permanence_store::{Accounts, NewUser, Store};
+use permanence_store::NewUser;
 use permanence_web::auth::{Role, hash_password};
 
 use super::{actor, load_journeys, summary::population_summary, today};
@@ -40,7 +40,7 @@ pub(crate) fn run(
     let last_year = CollectionYear::containing(today);
     let first_year = CollectionYear(last_year.0 - (DEMO_YEARS - 1));
     let returns = args.dir.join("903");
-    let db = args.dir.join("permanence.db");
+    let db = Location::Sqlite(args.dir.join("permanence.db"));
     writeln!(
         out,
         "Building a synthetic borough: {} fictional children, {first_year} to {last_year} ...",
@@ -76,11 +76,11 @@ pub(crate) fn run(
             out,
         )?;
     }
-    let store = SqliteStore::open(&db)?;
-    let journeys = load_journeys(&store)?;
+    let store = db.open()?;
+    let journeys = load_journeys(&*store)?;
     writeln!(out)?;
     write!(out, "{}", population_summary(&journeys, today))?;
-    let findings = super::evaluate(&store, &journeys, &policy, today)?;
+    let findings = super::evaluate(&*store, &journeys, &policy, today)?;
     let mut by_rule: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for finding in &findings {
         let counts = by_rule.entry(finding.rule).or_default();
@@ -117,9 +117,9 @@ pub(crate) fn run(
     writeln!(
         out,
         "The demo database is {}. From the command line, try:",
-        db.display()
+        db
     )?;
-    writeln!(out, "  export PERMANENCE_DB={}", db.display())?;
+    writeln!(out, "  export PERMANENCE_DB={}", db)?;
     writeln!(out, "  cargo run --release -- alerts")?;
     writeln!(out, "  cargo run --release -- children --looked-after")?;
     if let Some(finding) = findings.first() {
@@ -151,9 +151,9 @@ pub(crate) fn run(
 /// the IRO with most alerts and their manager, a fostering or adoption worker, and
 /// accounts with no caseload for the analyst and the administrator. Returns the table
 /// of logins to print.
-fn add_demo_users(db: &Path, findings: &[Finding]) -> anyhow::Result<TextTable> {
-    let mut store = SqliteStore::open(db)?;
-    let (organisation, _) = permanence_store::load_tracker(&store)?;
+fn add_demo_users(db: &Location, findings: &[Finding]) -> anyhow::Result<TextTable> {
+    let mut store = db.open()?;
+    let (organisation, _) = permanence_store::load_tracker(&*store)?;
     let most_alerts = |role: RuleRole| -> Option<String> {
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
         for finding in findings.iter().filter(|f| f.owner_role == role) {

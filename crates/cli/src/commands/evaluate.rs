@@ -5,16 +5,18 @@
 use std::io::Write;
 use std::path::Path;
 
+use permanence_store::Location;
+
 use permanence_domain::date::format_dmy;
-use permanence_store::{Alerts, EvaluationRun};
+use permanence_store::EvaluationRun;
 
 use super::{actor, open_store, today};
 
-pub(crate) fn run(db: &Path, policy: Option<&Path>, out: &mut dyn Write) -> anyhow::Result<()> {
+pub(crate) fn run(db: &Location, policy: Option<&Path>, out: &mut dyn Write) -> anyhow::Result<()> {
     let policy = super::policy::load(policy)?;
     let mut store = open_store(db)?;
     let (_, run) = permanence_web::evaluation::evaluate(
-        &mut store,
+        &mut *store,
         &policy,
         today(),
         "command line",

@@ -5,7 +5,6 @@
 //! a tracker import: all or nothing). Every export is recorded in the audit log.
 
 use std::io::Write;
-use std::path::Path;
 
 use anyhow::{Context, anyhow};
 use permanence_domain::date::format_dmy;
@@ -14,7 +13,7 @@ use permanence_exports::annex_a_import::{Bootstrap, plan_bootstrap, read_workboo
 use permanence_exports::deidentified::{configured_key, deidentified_from_store};
 use permanence_exports::workbook::{annex_a_xlsx, write_annex_a_csv};
 use permanence_exports::{AnnexAOptions, KeyError, PseudonymKey};
-use permanence_store::{Alerts, NewTrackerImport, SqliteStore, Store};
+use permanence_store::{Location, NewTrackerImport};
 use permanence_tracker::{Change, RawRecord};
 
 use super::{actor, open_store, today};
@@ -22,7 +21,7 @@ use crate::cli::{ExportAnnexAArgs, ExportDeidentifiedArgs, ImportAnnexAArgs};
 use crate::output::{Cell, TextTable};
 
 pub(crate) fn annex_a(
-    db: &Path,
+    db: &Location,
     args: &ExportAnnexAArgs,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
@@ -34,7 +33,7 @@ pub(crate) fn annex_a(
         council: args.council.clone(),
         districts: args.districts.clone(),
     };
-    let annex = annex_a_from_store(&store, &options)?;
+    let annex = annex_a_from_store(&*store, &options)?;
     let mut written = Vec::new();
     if let Some(path) = &args.out {
         let bytes = annex_a_xlsx(&annex)?;
@@ -90,9 +89,9 @@ pub(crate) fn annex_a(
 
 /// The pseudonym key: from the file given, or else the environment variable, or else
 /// the key file beside the database (as the server finds it). The key is never printed.
-fn key(db: &Path, args: &ExportDeidentifiedArgs) -> anyhow::Result<PseudonymKey> {
+fn key(db: &Location, args: &ExportDeidentifiedArgs) -> anyhow::Result<PseudonymKey> {
     let Some(path) = &args.key_file else {
-        return Ok(configured_key(db)?);
+        return Ok(configured_key(db.file())?);
     };
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read the key file {}", path.display()))?;
@@ -103,13 +102,13 @@ fn key(db: &Path, args: &ExportDeidentifiedArgs) -> anyhow::Result<PseudonymKey>
 }
 
 pub(crate) fn deidentified(
-    db: &Path,
+    db: &Location,
     args: &ExportDeidentifiedArgs,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let key = key(db, args)?;
     let mut store = open_store(db)?;
-    let export = deidentified_from_store(&store, &key, today())?;
+    let export = deidentified_from_store(&*store, &key, today())?;
     export
         .write(&args.out)
         .with_context(|| format!("cannot write the export into {}", args.out.display()))?;
@@ -151,7 +150,7 @@ pub(crate) fn deidentified(
 }
 
 pub(crate) fn import_annex_a(
-    db: &Path,
+    db: &Location,
     args: &ImportAnnexAArgs,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
@@ -161,8 +160,9 @@ pub(crate) fn import_annex_a(
         std::fs::read(&args.file).with_context(|| format!("cannot read the workbook {name}"))?;
     // Checked against the database opened read-only (or absent): a refused import never
     // creates, migrates or otherwise touches the database file.
-    let existing = SqliteStore::open_read_only(db)
-        .with_context(|| format!("cannot open the database {}", db.display()))?;
+    let existing = db
+        .open_read_only()
+        .with_context(|| format!("cannot open the database {}", db))?;
     let (stored, children) = match &existing {
         Some(store) => (store.current_tracker_records()?, store.known_children()?),
         None => Default::default(),
@@ -183,7 +183,7 @@ pub(crate) fn import_annex_a(
             out,
             "Dry run: the workbook is valid ({new} new record(s), {corrections} correction(s)); \
              nothing was written to {}.",
-            db.display()
+            db
         )?;
         return Ok(());
     }
@@ -191,7 +191,7 @@ pub(crate) fn import_annex_a(
         writeln!(
             out,
             "Nothing changed: the tracker in {} already holds these allocations and plans.",
-            db.display()
+            db
         )?;
         return Ok(());
     }
@@ -206,8 +206,9 @@ pub(crate) fn import_annex_a(
         .filter(|(_, change)| **change != Change::Unchanged)
         .map(|(record, _)| (record, reason.as_str()))
         .collect();
-    let mut store = SqliteStore::open(db)
-        .with_context(|| format!("cannot open the database {}", db.display()))?;
+    let mut store = db
+        .open()
+        .with_context(|| format!("cannot open the database {}", db))?;
     let summary = format!(
         "Annex A workbook as at {}: {new} new tracker record(s), {corrections} correction(s)",
         format_dmy(as_of)
@@ -223,7 +224,7 @@ pub(crate) fn import_annex_a(
         "Imported {} record(s) into {}: {new} new, {corrections} correction(s) (the corrected \
          versions are kept).",
         new + corrections,
-        db.display()
+        db
     )?;
     Ok(())
 }

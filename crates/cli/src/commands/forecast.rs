@@ -6,6 +6,8 @@
 use std::io::Write;
 use std::path::Path;
 
+use permanence_store::Location;
+
 use anyhow::Context;
 use permanence_domain::codes::PlacementGroup;
 use permanence_domain::date::format_dmy;
@@ -18,14 +20,14 @@ use crate::cli::ForecastArgs;
 use crate::output::{Cell, TextTable};
 
 pub(crate) fn run(
-    db: &Path,
+    db: &Location,
     policy_path: Option<&Path>,
     args: &ForecastArgs,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let policy = super::policy::load(policy_path)?;
     let store = open_store(db)?;
-    let journeys = load_journeys(&store)?;
+    let journeys = load_journeys(&*store)?;
     let options = ForecastOptions {
         seed: args.seed,
         ..ForecastOptions::new(args.from, args.years)

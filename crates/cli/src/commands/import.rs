@@ -2,14 +2,14 @@
 //! the changed tables in one transaction, or nothing at all.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::Context;
 use permanence_domain::CollectionYear;
 use permanence_ssda903::read::{ReadOutcome, read_paths};
 use permanence_ssda903::{RawReturn, RawTable, Table, build_records};
-use permanence_store::{NewImport, SqliteStore, Store};
+use permanence_store::{Location, NewImport};
 
 use crate::cli::ImportArgs;
 use crate::output::{Cell, TextTable};
@@ -22,7 +22,7 @@ enum Change {
     Unchanged,
 }
 
-pub(crate) fn run(db: &Path, args: &ImportArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+pub(crate) fn run(db: &Location, args: &ImportArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let started = Instant::now();
     eprintln!("Reading {} ...", super::paths_text(&args.paths, ", "));
     let (paths, tracker_folders, not_csv) = leave_out_tracker_folders(&args.paths);
@@ -36,8 +36,9 @@ pub(crate) fn run(db: &Path, args: &ImportArgs, out: &mut dyn Write) -> anyhow::
     );
 
     // Read-only: checking never creates, migrates or otherwise changes the database.
-    let existing_store = SqliteStore::open_read_only(db)
-        .with_context(|| format!("cannot open the database {}", db.display()))?;
+    let existing_store = db
+        .open_read_only()
+        .with_context(|| format!("cannot open the database {}", db))?;
     let existing = match &existing_store {
         Some(store) => store.current_returns()?,
         None => Vec::new(),
@@ -98,16 +99,12 @@ pub(crate) fn run(db: &Path, args: &ImportArgs, out: &mut dyn Write) -> anyhow::
         writeln!(
             out,
             "Dry run: every file is valid; nothing was written to {}.",
-            db.display()
+            db
         )?;
         return Ok(());
     }
     if to_write.is_empty() {
-        writeln!(
-            out,
-            "Nothing changed: these files are already in {}.",
-            db.display()
-        )?;
+        writeln!(out, "Nothing changed: these files are already in {}.", db)?;
         return Ok(());
     }
     drop(existing_store);
@@ -116,8 +113,9 @@ pub(crate) fn run(db: &Path, args: &ImportArgs, out: &mut dyn Write) -> anyhow::
         started.elapsed().as_secs_f64(),
         to_write.len()
     );
-    let mut store = SqliteStore::open(db)
-        .with_context(|| format!("cannot create the database {}", db.display()))?;
+    let mut store = db
+        .open()
+        .with_context(|| format!("cannot create the database {}", db))?;
     let source = super::paths_text(&args.paths, " ");
     let summary = format!("{} table(s) for {years} year(s)", to_write.len());
     let actor = super::actor();
@@ -132,7 +130,7 @@ pub(crate) fn run(db: &Path, args: &ImportArgs, out: &mut dyn Write) -> anyhow::
         out,
         "Imported {} table(s) into {} in {:.1} s.",
         to_write.len(),
-        db.display(),
+        db,
         started.elapsed().as_secs_f64()
     )?;
     Ok(())

@@ -9,6 +9,7 @@ mod evaluate;
 mod exports;
 mod forecast;
 mod import;
+mod migrate;
 mod policy;
 mod report;
 mod serve;
@@ -17,11 +18,9 @@ mod synth;
 mod tracker;
 mod users;
 
-use std::path::Path;
-
 use anyhow::Context;
 use permanence_domain::{Date, Journey};
-use permanence_store::{SqliteStore, Store};
+use permanence_store::{Database, Location, Store};
 
 use crate::cli::{
     Cli, Command, ExportCommand, ImportCommand, PolicyCommand, ReportCommand, UsersCommand,
@@ -53,6 +52,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             report::run(&cli.db, cli.policy.as_deref(), quarter, &output, &mut out)
         }
         Command::Backup(args) => backup::run(&cli.db, &args.out, &mut out),
+        Command::Migrate => migrate::run(&cli.db, &mut out),
         Command::Policy(PolicyCommand::Show) => policy::show(cli.policy.as_deref(), &mut out),
         Command::Policy(PolicyCommand::Init { out: path, force }) => {
             policy::init(&path, force, &mut out)
@@ -80,14 +80,14 @@ pub(crate) fn today() -> Date {
 }
 
 /// Opens an existing database, with a clear error when there is none yet.
-pub(crate) fn open_store(db: &Path) -> anyhow::Result<SqliteStore> {
-    SqliteStore::open_existing(db)
-        .with_context(|| format!("cannot open the database {}", db.display()))?
+pub(crate) fn open_store(db: &Location) -> anyhow::Result<Database> {
+    db.open_existing()
+        .with_context(|| format!("cannot open the database {}", db))?
         .with_context(|| {
             format!(
                 "there is no database at {}: import the 903 return first (permanence import 903 PATH), \
                  or give --db (or PERMANENCE_DB)",
-                db.display()
+                db
             )
         })
 }

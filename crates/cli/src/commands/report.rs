@@ -4,6 +4,8 @@
 use std::io::Write;
 use std::path::Path;
 
+use permanence_store::Location;
+
 use anyhow::Context;
 use permanence_reports::{Period, Records};
 
@@ -12,7 +14,7 @@ use crate::cli::ReportOutput;
 use crate::output::{Cell, TextTable};
 
 pub(crate) fn run(
-    db: &Path,
+    db: &Location,
     policy_path: Option<&Path>,
     period: Period,
     output: &ReportOutput,
@@ -21,7 +23,7 @@ pub(crate) fn run(
     let policy = super::policy::load(policy_path)?;
     let store = open_store(db)?;
     let today = today();
-    let records = Records::load(&store, period.start(), period.end().min(today))?;
+    let records = Records::load(&*store, period.start(), period.end().min(today))?;
     let report = permanence_reports::build(&records, period, today, &policy)?;
     writeln!(out, "{}", permanence_reports::html::title(&report))?;
     writeln!(

@@ -3,13 +3,15 @@
 use std::io::Write;
 use std::path::Path;
 
+use permanence_store::Location;
+
 use anyhow::Context;
 use permanence_web::{AppState, Settings};
 
 use crate::cli::ServeArgs;
 
 pub(crate) fn run(
-    db: &Path,
+    db: &Location,
     policy: Option<&Path>,
     args: &ServeArgs,
     out: &mut dyn Write,
@@ -31,7 +33,7 @@ pub(crate) fn run(
         ..Settings::default()
     };
     writeln!(out, "Evaluating the borough ...")?;
-    let state = AppState::open(db.to_path_buf(), policy, settings)?;
+    let state = AppState::open(db.clone(), policy, settings)?;
     let runtime = tokio::runtime::Runtime::new().context("cannot start the web server")?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(args.addr)
@@ -40,7 +42,7 @@ pub(crate) fn run(
         writeln!(
             out,
             "Serving {} on http://{} (Ctrl-C to stop).",
-            db.display(),
+            db,
             listener.local_addr()?
         )?;
         out.flush()?;

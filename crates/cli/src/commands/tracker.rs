@@ -4,10 +4,9 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::Path;
 
 use anyhow::{Context, bail};
-use permanence_store::{NewTrackerImport, SqliteStore, Store, load_tracker};
+use permanence_store::{Location, NewTrackerImport, load_tracker};
 use permanence_tracker::read::ReadOutcome;
 use permanence_tracker::{Change, Kind, RawRecord, check_paths, tracker_records, write_tracker};
 
@@ -29,9 +28,10 @@ impl CheckedImport {
 
 /// Reads and checks the files against the database, opened read-only (or absent): a
 /// refused import never creates, migrates or otherwise touches the database file.
-pub(crate) fn check(db: &Path, paths: &[std::path::PathBuf]) -> anyhow::Result<CheckedImport> {
-    let existing = SqliteStore::open_read_only(db)
-        .with_context(|| format!("cannot open the database {}", db.display()))?;
+pub(crate) fn check(db: &Location, paths: &[std::path::PathBuf]) -> anyhow::Result<CheckedImport> {
+    let existing = db
+        .open_read_only()
+        .with_context(|| format!("cannot open the database {}", db))?;
     let (stored, children) = match &existing {
         Some(store) => (store.current_tracker_records()?, store.known_children()?),
         None => Default::default(),
@@ -42,7 +42,7 @@ pub(crate) fn check(db: &Path, paths: &[std::path::PathBuf]) -> anyhow::Result<C
 }
 
 pub(crate) fn import(
-    db: &Path,
+    db: &Location,
     args: &ImportTrackerArgs,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
@@ -75,16 +75,12 @@ pub(crate) fn import(
             out,
             "Dry run: every file is valid ({new} new record(s), {corrections} correction(s)); \
              nothing was written to {}.",
-            db.display()
+            db
         )?;
         return Ok(());
     }
     if new + corrections == 0 {
-        writeln!(
-            out,
-            "Nothing changed: these records are already in {}.",
-            db.display()
-        )?;
+        writeln!(out, "Nothing changed: these records are already in {}.", db)?;
         return Ok(());
     }
     let reasons: Vec<String> = checked
@@ -107,8 +103,9 @@ pub(crate) fn import(
         .filter(|((_, change), _)| **change != Change::Unchanged)
         .map(|((record, _), reason)| (record, reason.as_str()))
         .collect();
-    let mut store = SqliteStore::open(db)
-        .with_context(|| format!("cannot create the database {}", db.display()))?;
+    let mut store = db
+        .open()
+        .with_context(|| format!("cannot create the database {}", db))?;
     let source = super::paths_text(&args.paths, " ");
     let summary = format!("{new} new tracker record(s), {corrections} correction(s)");
     store.save_tracker_import(&NewTrackerImport {
@@ -122,7 +119,7 @@ pub(crate) fn import(
         "Imported {} record(s) into {}: {new} new, {corrections} correction(s) (the corrected \
          versions are kept).",
         new + corrections,
-        db.display()
+        db
     )?;
     Ok(())
 }
@@ -159,13 +156,13 @@ fn summary_table(checked: &CheckedImport) -> String {
 }
 
 pub(crate) fn export(
-    db: &Path,
+    db: &Location,
     args: &ExportTrackerArgs,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let mut store = open_store(db)?;
     let stored = store.current_tracker_records()?;
-    let (organisation, children) = load_tracker(&store)?;
+    let (organisation, children) = load_tracker(&*store)?;
     let records = tracker_records(&organisation, &children);
     if records.len() != stored.len() {
         bail!(

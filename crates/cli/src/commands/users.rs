@@ -3,18 +3,18 @@
 //! Argon2id, and never printed or logged.
 
 use std::io::{BufRead, Write};
-use std::path::Path;
 
 use anyhow::{Context, bail};
-use permanence_store::{Accounts, NewUser, SqliteStore, Store};
+use permanence_store::{Database, Location, NewUser};
 use permanence_web::auth::{Role, hash_password, password_problem};
 
 use super::actor;
 use crate::cli::UsersAddArgs;
 
 /// Opens the database for accounts (created if needed: accounts may come first).
-fn open(db: &Path) -> anyhow::Result<SqliteStore> {
-    SqliteStore::open(db).with_context(|| format!("cannot open the database {}", db.display()))
+fn open(db: &Location) -> anyhow::Result<Database> {
+    db.open()
+        .with_context(|| format!("cannot open the database {}", db))
 }
 
 /// The new password: from standard input's first line, or asked for twice without echo.
@@ -37,7 +37,7 @@ fn read_password(from_stdin: bool) -> anyhow::Result<String> {
     Ok(password)
 }
 
-pub(crate) fn add(db: &Path, args: &UsersAddArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+pub(crate) fn add(db: &Location, args: &UsersAddArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let role = Role::from_code(&args.role).with_context(|| {
         let roles: Vec<&str> = Role::ALL.iter().map(|r| r.code()).collect();
         format!(
@@ -78,7 +78,7 @@ pub(crate) fn add(db: &Path, args: &UsersAddArgs, out: &mut dyn Write) -> anyhow
     Ok(())
 }
 
-pub(crate) fn list(db: &Path, out: &mut dyn Write) -> anyhow::Result<()> {
+pub(crate) fn list(db: &Location, out: &mut dyn Write) -> anyhow::Result<()> {
     let store = open(db)?;
     for user in store.users()? {
         writeln!(
@@ -94,7 +94,7 @@ pub(crate) fn list(db: &Path, out: &mut dyn Write) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub(crate) fn disable(db: &Path, username: &str, out: &mut dyn Write) -> anyhow::Result<()> {
+pub(crate) fn disable(db: &Location, username: &str, out: &mut dyn Write) -> anyhow::Result<()> {
     let mut store = open(db)?;
     if !store.set_disabled(username, true)? {
         bail!("there is no user named '{username}'");
@@ -105,7 +105,7 @@ pub(crate) fn disable(db: &Path, username: &str, out: &mut dyn Write) -> anyhow:
 }
 
 pub(crate) fn reset_password(
-    db: &Path,
+    db: &Location,
     username: &str,
     from_stdin: bool,
     out: &mut dyn Write,

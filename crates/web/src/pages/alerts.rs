@@ -12,7 +12,7 @@ use axum::routing::get;
 use axum::{Form, Router};
 use permanence_domain::date::format_dmy;
 use permanence_domain::tracker::StaffRole;
-use permanence_store::{Alert, Alerts, Store, StoreError};
+use permanence_store::{Alert, StoreError};
 use permanence_tracker::Kind;
 use serde::Deserialize;
 

@@ -7,7 +7,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use permanence_store::{AuditEntry, AuditFilter, Store};
+use permanence_store::{AuditEntry, AuditFilter};
 use serde::Deserialize;
 
 use super::{

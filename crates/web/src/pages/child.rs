@@ -11,7 +11,6 @@ use axum::routing::get;
 use permanence_domain::codes::Code;
 use permanence_domain::date::format_dmy;
 use permanence_domain::tracker::AllocationRole;
-use permanence_store::{Alerts, Store};
 
 use super::{AlertRow, Nav, render};
 use crate::auth::{CurrentUser, Permission};

@@ -28,7 +28,7 @@ use permanence_exports::workbook::annex_a_xlsx;
 use permanence_exports::{
     AnnexAOptions, KeyError, PseudonymKey, build_annex_a, build_deidentified,
 };
-use permanence_store::Store;
+
 use serde::Deserialize;
 
 use super::{FieldError, FormErrors, Nav, parse_day, render};
@@ -71,10 +71,10 @@ impl FormErrors for ExportsPage {
     }
 }
 
-/// The pseudonym key the server is configured with. `state.inner.db` is the database's
-/// path, beside which the key file may sit.
+/// The pseudonym key the server is configured with (the key file may sit beside a
+/// SQLite database).
 fn key(state: &AppState) -> Result<PseudonymKey, KeyError> {
-    configured_key(&state.inner.db)
+    configured_key(state.inner.db.file())
 }
 
 fn exports_page(
@@ -239,7 +239,7 @@ async fn deidentified(
     let key = key(&state).map_err(|_| AppError::NotFound)?;
     let borough = state.borough().await?;
     let alerts = if file == "alerts.csv" || file == MANIFEST {
-        stored_alerts(&*state.store(), &borough.journeys)
+        stored_alerts(&**state.store(), &borough.journeys)
             .map_err(|e| AppError::Internal(e.into()))?
     } else {
         Vec::new()

@@ -15,7 +15,6 @@ use permanence_domain::date::{add_months, format_dmy};
 use permanence_domain::tracker::{FosteringHousehold, HouseholdStatus, SiblingConclusion};
 use permanence_rules::matching::{MatchRequest, Ranking, RegisterIndex, rank};
 use permanence_rules::sufficiency::{GapAnalysis, analyse};
-use permanence_store::Store;
 
 use super::{Nav, csv_download, render, safe_cells, staff_label};
 use crate::auth::{CurrentUser, Permission};

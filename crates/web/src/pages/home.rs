@@ -10,7 +10,7 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use permanence_domain::date::format_dmy;
-use permanence_store::Alerts;
+
 use serde::Deserialize;
 
 use super::{AlertRow, Nav, encode, render};

@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{AppendHeaders, Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use permanence_store::Accounts;
+
 use serde::Deserialize;
 
 use super::{FieldError, FormErrors, Nav};

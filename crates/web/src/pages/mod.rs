@@ -28,7 +28,7 @@ use axum::routing::get;
 use permanence_domain::Date;
 use permanence_domain::date::format_dmy;
 use permanence_rules::Status;
-use permanence_store::{Alert, Store};
+use permanence_store::Alert;
 
 use crate::auth::{self, CurrentUser, Permission};
 use crate::borough::Borough;

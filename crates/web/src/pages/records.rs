@@ -34,7 +34,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use permanence_domain::Date;
 use permanence_domain::date::format_dmy;
-use permanence_store::{Store, StoreError, TrackerVersion};
+use permanence_store::{StoreError, TrackerVersion};
 use permanence_tracker::read::{LIST_SEPARATOR, RawRecord, read_row};
 use permanence_tracker::template::{Column, ColumnKind, Item, Target};
 use permanence_tracker::{Change, Kind, plan_import};

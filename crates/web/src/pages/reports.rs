@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use permanence_reports::html::Links;
 use permanence_reports::{Cell, Period, Report};
-use permanence_store::Store;
+
 use serde::Deserialize;
 
 use super::{FieldError, FormErrors, Nav, csv_download, encode, render, safe_cells};

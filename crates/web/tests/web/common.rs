@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 pub use permanence_domain::{CollectionYear, Date};
 pub use permanence_rules::Policy;
-pub use permanence_store::{Accounts, NewImport, NewTrackerImport, SqliteStore, Store};
+pub use permanence_store::{Accounts, Location, NewImport, NewTrackerImport, SqliteStore, Store};
 use permanence_synth::SynthConfig;
 pub use permanence_web::auth::{Role, hash_password};
 pub use permanence_web::borough::{Borough, today};
@@ -124,7 +124,8 @@ impl TestApp {
                 .unwrap();
         }
         drop(store);
-        let state = AppState::open(db.clone(), Policy::default(), settings).unwrap();
+        let state =
+            AppState::open(Location::Sqlite(db.clone()), Policy::default(), settings).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(permanence_web::serve(listener, state));
@@ -290,7 +291,12 @@ impl TestApp {
             secure_cookies: false,
             ..Settings::default()
         };
-        let state = AppState::open(self.db.clone(), Policy::default(), settings).unwrap();
+        let state = AppState::open(
+            Location::Sqlite(self.db.clone()),
+            Policy::default(),
+            settings,
+        )
+        .unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         self.address = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(permanence_web::serve(listener, state));

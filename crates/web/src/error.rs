@@ -175,3 +175,25 @@ pub(crate) async fn too_large_page(response: Response) -> Response {
         response
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_out_of_reach_is_answered_with_try_again_later() {
+        let unavailable = permanence_store::StoreError::Unavailable("connection refused".into());
+        let response = AppError::from(unavailable).into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "60");
+        // Through the evaluation's own errors too.
+        let wrapped = anyhow::Error::from(permanence_store::StoreError::Unavailable("x".into()))
+            .context("evaluating the borough");
+        let response = AppError::Internal(wrapped).into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        // Anything else is the service's own problem.
+        let response = AppError::Internal(anyhow::anyhow!("broken")).into_response();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(response.headers().get(header::RETRY_AFTER).is_none());
+    }
+}

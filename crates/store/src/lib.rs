@@ -41,8 +41,8 @@ pub enum StoreError {
     /// The SQLite database could not be opened, read or written.
     #[error("database error: {0}")]
     Database(rusqlite::Error),
-    /// The PostgreSQL database refused a statement.
-    #[error("database error: {0}")]
+    /// The PostgreSQL database refused a statement (or the sign-in).
+    #[error("database error: {}", pg::describe(.0))]
     Postgres(postgres::Error),
     /// The database cannot be reached or is busy for now (the server is down or
     /// restarting, the network failed, or another process holds the SQLite file's
@@ -106,7 +106,7 @@ impl From<rusqlite::Error> for StoreError {
 impl From<postgres::Error> for StoreError {
     fn from(error: postgres::Error) -> StoreError {
         if pg::connection_lost(&error) {
-            StoreError::Unavailable(error.to_string())
+            StoreError::Unavailable(pg::describe(&error))
         } else {
             StoreError::Postgres(error)
         }

@@ -8,6 +8,12 @@
 //! its write are one step, and one evaluation's alerts are never applied over another's,
 //! whichever process runs them. Readers never wait for writers.
 //!
+//! With `sslmode=require` in the URL the connection is encrypted with TLS and the
+//! server's certificate verified (its name, and a chain to the public roots or to the
+//! certificates in the file `PGSSLROOTCERT` names, as a managed server's CA is given);
+//! without it (or with `sslmode=disable`) it is not encrypted, for a server on the same
+//! machine or private network.
+//!
 //! A connection that fails (the server restarting, the network dropping) is replaced
 //! on the next call; a statement that fails because the connection was lost is tried
 //! once more on a new connection, and otherwise reported as
@@ -51,6 +57,8 @@ const MIGRATION_LOCK: i64 = 0x5045_524e;
 /// A PostgreSQL database.
 pub struct PostgresStore {
     config: postgres::Config,
+    /// How to make TLS connections, when the URL requires them.
+    tls: Option<tokio_postgres_rustls::MakeRustlsConnect>,
     /// The connection, made again when lost (`None` until then).
     client: RefCell<Option<Client>>,
 }
@@ -61,8 +69,13 @@ impl PostgresStore {
         let config: postgres::Config = url.parse().map_err(|e| {
             StoreError::Unavailable(format!("the PostgreSQL URL is not valid: {e}"))
         })?;
+        let tls = match config.get_ssl_mode() {
+            postgres::config::SslMode::Require => Some(tls()?),
+            _ => None,
+        };
         let store = PostgresStore {
             config,
+            tls,
             client: RefCell::new(None),
         };
         store.with(|_| Ok(()))?;
@@ -82,7 +95,10 @@ impl PostgresStore {
             loop {
                 if slot.as_ref().is_none_or(Client::is_closed) {
                     *slot = None;
-                    *slot = Some(self.config.connect(NoTls)?);
+                    *slot = Some(match &self.tls {
+                        Some(tls) => self.config.connect(tls.clone())?,
+                        None => self.config.connect(NoTls)?,
+                    });
                 }
                 let client = slot.as_mut().expect("connected above");
                 match work(client) {
@@ -278,6 +294,36 @@ impl PostgresStore {
     }
 }
 
+/// TLS that verifies the server's certificate against the public roots and the
+/// certificates in `PGSSLROOTCERT`, if set.
+fn tls() -> Result<tokio_postgres_rustls::MakeRustlsConnect, StoreError> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    if let Some(file) = std::env::var_os("PGSSLROOTCERT") {
+        let shown = Path::new(&file).display().to_string();
+        let certificates = CertificateDer::pem_file_iter(&file)
+            .and_then(|certificates| certificates.collect::<Result<Vec<_>, _>>())
+            .map_err(|e| {
+                StoreError::Unavailable(format!("cannot read the certificates in {shown}: {e}"))
+            })?;
+        for certificate in certificates {
+            roots.add(certificate).map_err(|e| {
+                StoreError::Unavailable(format!("a certificate in {shown} is not usable: {e}"))
+            })?;
+        }
+    }
+    let config = rustls::ClientConfig::builder_with_provider(
+        rustls::crypto::ring::default_provider().into(),
+    )
+    .with_safe_default_protocol_versions()
+    .map_err(|e| StoreError::Unavailable(format!("TLS: {e}")))?
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
+}
+
 /// Runs blocking work (the PostgreSQL client waits on its own runtime) so that it may
 /// be called from a task of the web server's multi-threaded runtime as from any thread.
 fn outside_async<T>(work: impl FnOnce() -> T) -> T {
@@ -307,6 +353,18 @@ pub(crate) fn connection_lost(error: &postgres::Error) -> bool {
         source = cause.source();
     }
     false
+}
+
+/// An error with its causes, which say why (the server's message, a connection refused,
+/// a certificate not trusted, ...).
+pub(crate) fn describe(error: &postgres::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        message = format!("{message}: {cause}");
+        source = cause.source();
+    }
+    message
 }
 
 fn version_of(client: &mut impl GenericClient) -> Result<i64, StoreError> {

@@ -289,6 +289,31 @@ mod tests {
         assert_eq!(details, ["after", "before"]);
     }
 
+    /// `sslmode=require` never falls back to an unencrypted connection, and a server
+    /// whose certificate does not chain to a trusted root is refused, saying why.
+    #[test]
+    fn a_connection_that_requires_tls_is_encrypted_and_verified_or_refused() {
+        let Some(store) = TestStore::postgres(module_path!()) else {
+            return;
+        };
+        if std::env::var_os("PGSSLROOTCERT").is_some() {
+            return eprintln!("skipped: PGSSLROOTCERT is set, so the server may be trusted");
+        }
+        let Location::Postgres(url) = store.location() else {
+            unreachable!()
+        };
+        let error = Location::Postgres(format!("{url}&sslmode=require"))
+            .open_existing()
+            .err();
+        // A server with TLS on and a certificate of its own (Debian's default) fails
+        // the verification; one without TLS cannot give an encrypted connection.
+        match &error {
+            Some(StoreError::Unavailable(message))
+                if message.contains("certificate") || message.contains("TLS") => {}
+            other => panic!("expected a refusal for want of TLS, got {other:?}"),
+        }
+    }
+
     #[test]
     fn a_postgres_database_that_is_empty_behind_or_ahead_is_told_apart() {
         let Some(store) = TestStore::postgres(module_path!()) else {

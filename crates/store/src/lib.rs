@@ -188,6 +188,22 @@ pub struct AuditFilter {
     pub to: Option<permanence_domain::Date>,
 }
 
+impl AuditFilter {
+    /// The days as bounds on the entries' times: at or after the first, before the one
+    /// after the last. Times are RFC 3339 in UTC, so they compare as text with these.
+    fn bounds(&self) -> Result<(Option<String>, Option<String>), StoreError> {
+        let before = self
+            .to
+            .map(|to| to.tomorrow())
+            .transpose()
+            .map_err(|e| StoreError::Corrupt(format!("date out of range: {e}")))?;
+        Ok((
+            self.from.map(|d| d.to_string()),
+            before.map(|d| d.to_string()),
+        ))
+    }
+}
+
 /// One page of the audit log and how many entries the filter selects in all.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuditPage {
@@ -397,4 +413,53 @@ pub(crate) fn raw_record(
 /// Now, as an RFC 3339 timestamp in UTC (how times are stored).
 pub(crate) fn now() -> String {
     jiff::Timestamp::now().to_string()
+}
+
+/// One current table of a return as stored: its collection year, table name, file and
+/// the rows asked for.
+pub(crate) struct StoredTable {
+    pub(crate) year: i64,
+    pub(crate) name: String,
+    pub(crate) file: String,
+    pub(crate) rows: Vec<permanence_ssda903::RawRow>,
+}
+
+/// The stored tables, in order of year, as the returns they make up: each table's kind
+/// read back from its name and its rows checked against its columns.
+pub(crate) fn returns_from(tables: Vec<StoredTable>) -> Result<Vec<RawReturn>, StoreError> {
+    let mut returns: Vec<RawReturn> = Vec::new();
+    for StoredTable {
+        year,
+        name,
+        file,
+        rows,
+    } in tables
+    {
+        let table = permanence_ssda903::Table::ALL
+            .into_iter()
+            .find(|t| t.name() == name)
+            .ok_or_else(|| StoreError::Corrupt(format!("unknown table name {name}")))?;
+        if let Some(bad) = rows
+            .iter()
+            .find(|r| r.fields().count() != table.columns().len())
+        {
+            return Err(StoreError::Corrupt(format!(
+                "{file} line {} has the wrong number of fields",
+                bad.line
+            )));
+        }
+        let year = CollectionYear(year as i16);
+        let raw_table = RawTable { table, file, rows };
+        match returns.last_mut() {
+            Some(last) if last.year == year => last.tables.push(raw_table),
+            _ => returns.push(RawReturn {
+                year,
+                tables: vec![raw_table],
+            }),
+        }
+    }
+    for raw in &mut returns {
+        raw.tables.sort_by_key(|t| t.table);
+    }
+    Ok(returns)
 }

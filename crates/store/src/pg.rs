@@ -23,9 +23,9 @@ use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
-use permanence_domain::{CollectionYear, Date};
+use permanence_domain::Date;
 use permanence_rules::Finding;
-use permanence_ssda903::{RawReturn, RawRow, RawTable, Table};
+use permanence_ssda903::{RawReturn, RawRow, Table};
 use permanence_tracker::{Kind, RawRecord};
 use postgres::{Client, GenericClient, NoTls, Row, Transaction};
 
@@ -36,8 +36,8 @@ use crate::alerts::{
 use crate::{
     Accounts, Alert, AlertActivity, AlertEvent, Alerts, AuditEntry, AuditFilter, AuditPage,
     Backend, EvaluationRun, NewImport, NewRun, NewTrackerImport, NewUser, Saved, Session, Store,
-    StoreError, TrackerVersion, User, edit_audit, import_audit, now, plan_evaluation, raw_record,
-    version,
+    StoreError, StoredTable, TrackerVersion, User, edit_audit, import_audit, now, plan_evaluation,
+    raw_record, returns_from, version,
 };
 
 /// The migrations, in order.
@@ -257,40 +257,19 @@ impl PostgresStore {
                 .or_default()
                 .push(RawRow::from_joined(line as u64, row.try_get(2)?));
         }
-        let mut returns: Vec<RawReturn> = Vec::new();
-        for row in &tables {
-            let id: i64 = row.try_get(0)?;
-            let year: i64 = row.try_get(1)?;
-            let table_name: String = row.try_get(2)?;
-            let file: String = row.try_get(3)?;
-            let table = Table::ALL
-                .into_iter()
-                .find(|t| t.name() == table_name)
-                .ok_or_else(|| StoreError::Corrupt(format!("unknown table name {table_name}")))?;
-            let rows = by_table.remove(&id).unwrap_or_default();
-            if let Some(bad) = rows
-                .iter()
-                .find(|r| r.fields().count() != table.columns().len())
-            {
-                return Err(StoreError::Corrupt(format!(
-                    "{file} line {} has the wrong number of fields",
-                    bad.line
-                )));
-            }
-            let year = CollectionYear(year as i16);
-            let raw_table = RawTable { table, file, rows };
-            match returns.last_mut() {
-                Some(last) if last.year == year => last.tables.push(raw_table),
-                _ => returns.push(RawReturn {
-                    year,
-                    tables: vec![raw_table],
-                }),
-            }
-        }
-        for raw in &mut returns {
-            raw.tables.sort_by_key(|t| t.table);
-        }
-        Ok(returns)
+        tables
+            .iter()
+            .map(|row| {
+                let id: i64 = row.try_get(0)?;
+                Ok(StoredTable {
+                    year: row.try_get(1)?,
+                    name: row.try_get(2)?,
+                    file: row.try_get(3)?,
+                    rows: by_table.remove(&id).unwrap_or_default(),
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()
+            .and_then(returns_from)
     }
 }
 
@@ -512,16 +491,7 @@ impl Store for PostgresStore {
         offset: usize,
         limit: Option<usize>,
     ) -> Result<AuditPage, StoreError> {
-        // Timestamps are RFC 3339 in UTC, so day bounds compare as text.
-        let from = filter.from.map(|d| d.to_string());
-        let before = match filter.to {
-            Some(to) => Some(
-                to.tomorrow()
-                    .map_err(|e| StoreError::Corrupt(format!("date out of range: {e}")))?
-                    .to_string(),
-            ),
-            None => None,
-        };
+        let (from, before) = filter.bounds()?;
         const WHERE: &str = "WHERE ($1::text IS NULL OR child = $1)
                AND ($2::text IS NULL OR lower(actor) = lower($2))
                AND ($3::text IS NULL OR at >= $3)

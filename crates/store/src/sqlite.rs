@@ -3,8 +3,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use permanence_domain::CollectionYear;
-use permanence_ssda903::{RawReturn, RawRow, RawTable, Table};
+use permanence_ssda903::{RawReturn, RawRow, Table};
 use permanence_tracker::{Kind, RawRecord};
 use rusqlite::{
     Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params,
@@ -12,7 +11,8 @@ use rusqlite::{
 
 use crate::{
     AuditEntry, AuditFilter, AuditPage, NewImport, NewTrackerImport, Saved, Store, StoreError,
-    TrackerRow, TrackerVersion, VersionRow, edit_audit, import_audit, now, raw_record, version,
+    StoredTable, TrackerRow, TrackerVersion, VersionRow, edit_audit, import_audit, now, raw_record,
+    returns_from, version,
 };
 
 /// The migrations, in order; the database's `user_version` is how many have run.
@@ -194,7 +194,6 @@ impl SqliteStore {
         let mut rows_child = self.connection.prepare(
             "SELECT line, fields FROM return_row WHERE return_table_id = ?1 AND child = ?2 ORDER BY line",
         )?;
-        let mut returns: Vec<RawReturn> = Vec::new();
         let listed = tables.query_map([], |row| {
             Ok((
                 row.get::<_, i64>(0)?,
@@ -203,18 +202,15 @@ impl SqliteStore {
                 row.get::<_, String>(3)?,
             ))
         })?;
+        let map_row = |row: &rusqlite::Row<'_>| -> rusqlite::Result<RawRow> {
+            Ok(RawRow::from_joined(
+                row.get::<_, i64>(0)? as u64,
+                row.get(1)?,
+            ))
+        };
+        let mut stored = Vec::new();
         for entry in listed {
-            let (id, year, table_name, file) = entry?;
-            let table = Table::ALL
-                .into_iter()
-                .find(|t| t.name() == table_name)
-                .ok_or_else(|| StoreError::Corrupt(format!("unknown table name {table_name}")))?;
-            let map_row = |row: &rusqlite::Row<'_>| -> rusqlite::Result<RawRow> {
-                Ok(RawRow::from_joined(
-                    row.get::<_, i64>(0)? as u64,
-                    row.get(1)?,
-                ))
-            };
+            let (id, year, name, file) = entry?;
             let rows: Vec<RawRow> = match child {
                 None => rows_all
                     .query_map([id], map_row)?
@@ -223,29 +219,14 @@ impl SqliteStore {
                     .query_map(params![id, child], map_row)?
                     .collect::<Result<_, _>>()?,
             };
-            if let Some(bad) = rows
-                .iter()
-                .find(|r| r.fields().count() != table.columns().len())
-            {
-                return Err(StoreError::Corrupt(format!(
-                    "{file} line {} has the wrong number of fields",
-                    bad.line
-                )));
-            }
-            let year = CollectionYear(year as i16);
-            let raw_table = RawTable { table, file, rows };
-            match returns.last_mut() {
-                Some(last) if last.year == year => last.tables.push(raw_table),
-                _ => returns.push(RawReturn {
-                    year,
-                    tables: vec![raw_table],
-                }),
-            }
+            stored.push(StoredTable {
+                year,
+                name,
+                file,
+                rows,
+            });
         }
-        for raw in &mut returns {
-            raw.tables.sort_by_key(|t| t.table);
-        }
-        Ok(returns)
+        returns_from(stored)
     }
 }
 
@@ -371,17 +352,7 @@ impl Store for SqliteStore {
         offset: usize,
         limit: Option<usize>,
     ) -> Result<AuditPage, StoreError> {
-        // Timestamps are RFC 3339 in UTC, so day bounds compare as text: a day's
-        // entries are at or after `yyyy-mm-dd` and before the next day's.
-        let from = filter.from.map(|d| d.to_string());
-        let before = match filter.to {
-            Some(to) => Some(
-                to.tomorrow()
-                    .map_err(|e| StoreError::Corrupt(format!("date out of range: {e}")))?
-                    .to_string(),
-            ),
-            None => None,
-        };
+        let (from, before) = filter.bounds()?;
         const WHERE: &str = "WHERE (?1 IS NULL OR child = ?1)
                AND (?2 IS NULL OR actor = ?2 COLLATE NOCASE)
                AND (?3 IS NULL OR at >= ?3)
@@ -668,6 +639,8 @@ mod tests {
     use super::*;
     use crate::Backend;
     use crate::suite::both;
+    use permanence_domain::CollectionYear;
+    use permanence_ssda903::RawTable;
 
     fn table(table: Table, file: &str, rows: &[(u64, &[&str])]) -> RawTable {
         RawTable {

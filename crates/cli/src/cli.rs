@@ -182,8 +182,9 @@ pub struct ServeArgs {
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub addr: std::net::SocketAddr,
 
-    /// Send cookies over plain HTTP too (leave out `Secure`): only for a server reached
-    /// without HTTPS, such as on this computer. Put HTTPS in front of it otherwise.
+    /// Serve for plain HTTP: send cookies without `Secure` and leave out
+    /// `Strict-Transport-Security`. Only for a server reached without HTTPS, such as on
+    /// this computer; otherwise put HTTPS in front of it and leave this out.
     #[arg(long)]
     pub insecure_cookies: bool,
 }

@@ -38,8 +38,13 @@ pub struct Settings {
     pub idle_timeout: Duration,
     /// A session ends this long after sign-in, however much it is used.
     pub absolute_timeout: Duration,
-    /// Whether cookies carry `Secure` (sent over HTTPS only). On by default; off only
-    /// for a server reached over plain HTTP, such as the tests'.
+    /// Whether the application is served over HTTPS (in production, behind a reverse
+    /// proxy that terminates TLS): then every cookie carries `Secure` (sent over HTTPS
+    /// only) and every response carries `Strict-Transport-Security` ([`HSTS`]), so that
+    /// browsers never reach it over plain HTTP again. On by default; off only for a
+    /// server reached over plain HTTP, such as the tests' or the demo's on this computer
+    /// (`serve --insecure-cookies`), which then sends neither: HSTS is never sent over
+    /// plain HTTP.
     pub secure_cookies: bool,
     /// Failed sign-ins allowed for one username within [`Settings::throttle_window`].
     pub max_failures_per_username: usize,
@@ -249,8 +254,18 @@ struct CachedReport {
     report: Arc<permanence_reports::Report>,
 }
 
+/// The `Strict-Transport-Security` header sent when the application is served over
+/// HTTPS ([`Settings::secure_cookies`]): a year, subdomains too.
+pub const HSTS: &str = "max-age=31536000; includeSubDomains";
+
 /// The application's routes with its security headers.
 pub fn router(state: AppState) -> Router {
+    // Only when served over HTTPS: a server reached over plain HTTP (the demo on this
+    // computer) must stay reachable so, and browsers ignore the header there anyway.
+    let hsts = state
+        .settings()
+        .secure_cookies
+        .then(|| HeaderValue::from_static(HSTS));
     pages::routes()
         .with_state(state.clone())
         // Innermost, so that a refusal for size gets the error page and every header.
@@ -283,6 +298,10 @@ pub fn router(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            move |_: &axum::response::Response| hsts.clone(),
         ))
 }
 

@@ -242,6 +242,17 @@ async fn decision_page(
     if !may_decide(&user, &borough, &alert) {
         return Err(AppError::Forbidden);
     }
+    // The form shows the alert (its child, evidence, owner): a read of the child's
+    // record, as the alert's own page is.
+    state.store().audit(
+        &user.user.username,
+        "view_child",
+        Some(&alert.child),
+        &format!(
+            "web: alert {} ({}) to record a decision",
+            alert.id, alert.rule
+        ),
+    )?;
     decision_response(
         &user,
         &borough,
@@ -275,6 +286,18 @@ async fn record_decision(
         errors.push(FieldError {
             field: "decision",
             message: format!("What will happen must be {MAX_DECISION} characters or fewer"),
+        });
+    } else if text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        // As the tracker's reading of a text value refuses them (a record is never
+        // stored with one).
+        errors.push(FieldError {
+            field: "decision",
+            message: "What will happen must not include control characters, such as a null \
+                      character: type it again without them"
+                .into(),
         });
     }
     let owner = form.owner.trim();

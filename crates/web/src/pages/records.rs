@@ -1447,11 +1447,13 @@ async fn edit_form(
         borough: &loaded.borough,
     }
     .require_record(record, &loaded.stored)?;
-    if let Some(child) = &place.child {
+    // A read of the record of every child it is about: a child's own record, or the
+    // child of the challenge, case or session an organisation record hangs off.
+    for child in children_of(record, &loaded.stored) {
         state.store().audit(
             &user.user.username,
             "view_record",
-            Some(child),
+            Some(&child),
             &format!(
                 "web: {} ({}) to change",
                 place.kind.name(),
@@ -1748,11 +1750,11 @@ async fn history(
         })
         .collect();
     shown.reverse();
-    if let Some(child) = &place.child {
+    for child in children_of(&current.record, &loaded.stored) {
         state.store().audit(
             &user.user.username,
             "view_record_history",
-            Some(child),
+            Some(&child),
             &format!(
                 "web: history of {} ({})",
                 place.kind.name(),

@@ -1,11 +1,11 @@
-//! Sign-in, sessions, access by role, the home page, the children list, a child's page,
-//! the audit log, error pages and headers.
-
-use std::time::Duration;
+//! Sign-in errors, the home page, the children list, a child's page, the audit log and
+//! error pages. Sessions, access by role, CSRF, headers and throttling are in
+//! `security`.
 
 use permanence_store::Alerts;
 
 use crate::common::*;
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_wrong_password_is_answered_with_the_error_summary_and_the_input_kept() {
     let app = TestApp::start().await;
@@ -42,267 +42,6 @@ async fn a_wrong_password_is_answered_with_the_error_summary_and_the_input_kept(
         .unwrap();
     assert!(page.contains(r##"<a href="#username">Enter your username</a>"##));
     assert!(page.contains(r##"<a href="#password">Enter your password</a>"##));
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn signing_in_starts_a_strict_session_and_signing_out_ends_it() {
-    let app = TestApp::start().await;
-    let client = TestApp::client();
-    let response = app.try_login(&client, "SOCIAL_WORKER", PASSWORD).await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&response), "/");
-    let cookie = response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap())
-        .find(|v| v.starts_with("permanence_session="))
-        .unwrap()
-        .to_string();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
-    let (status, page) = app.get(&client, "/").await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("Hello, Test Social worker"));
-
-    // Every sign-in gets a new token: another sign-in of the same account gets its own,
-    // and a signed-in user who opens the login page is sent home.
-    let old_token = cookie
-        .trim_start_matches("permanence_session=")
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    assert_eq!(old_token.len(), 64);
-    let other = TestApp::client();
-    let response = app.try_login(&other, "social_worker", PASSWORD).await;
-    let other_cookie = response.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .to_string();
-    assert!(!other_cookie.contains(&old_token));
-    let response = client.get(app.url("/login")).send().await.unwrap();
-    assert_eq!(location(&response), "/");
-    // The token is kept only as its hash.
-    let stored: i64 = rusqlite::Connection::open(&app.db)
-        .unwrap()
-        .query_row(
-            "SELECT count(*) FROM app_session WHERE token_hash = ?1",
-            [&old_token],
-            |row| row.get(0),
-        )
-        .unwrap();
-    assert_eq!(stored, 0);
-
-    // Sign out, with the page's token.
-    let (_, page) = app.get(&client, "/").await;
-    let token = hidden_token(&page);
-    let response = client
-        .post(app.url("/logout"))
-        .form(&[("csrf_token", token.as_str())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&response), "/login");
-    let response = client.get(app.url("/")).send().await.unwrap();
-    assert_eq!(location(&response), "/login");
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn forms_without_the_right_csrf_token_are_refused() {
-    let app = TestApp::start().await;
-    let client = TestApp::client();
-    app.login_token(&client).await;
-    let response = client
-        .post(app.url("/login"))
-        .form(&[
-            ("username", "social_worker"),
-            ("password", PASSWORD),
-            ("csrf_token", "forged"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    // Without the login page's cookie at all.
-    let response = TestApp::client()
-        .post(app.url("/login"))
-        .form(&[
-            ("username", "social_worker"),
-            ("password", PASSWORD),
-            ("csrf_token", ""),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::FORBIDDEN);
-
-    // Signing out with a forged token does not end the session.
-    let client = app.signed_in(Role::TeamManager).await;
-    let response = client
-        .post(app.url("/logout"))
-        .form(&[("csrf_token", "0".repeat(64).as_str())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    let page = response.text().await.unwrap();
-    assert!(page.contains("You cannot see this page"));
-    assert_eq!(app.get(&client, "/").await.0, StatusCode::OK);
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn an_idle_session_expires() {
-    let app = TestApp::start().await;
-    let client = app.signed_in(Role::Iro).await;
-    assert_eq!(app.get(&client, "/").await.0, StatusCode::OK);
-    let connection = rusqlite::Connection::open(&app.db).unwrap();
-    connection
-        .execute(
-            "UPDATE app_session SET last_seen_at = last_seen_at - 31 * 60",
-            [],
-        )
-        .unwrap();
-    let response = client.get(app.url("/")).send().await.unwrap();
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&response), "/login");
-    let sessions: i64 = connection
-        .query_row("SELECT count(*) FROM app_session", [], |row| row.get(0))
-        .unwrap();
-    assert_eq!(sessions, 0, "the expired session is removed");
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn repeated_failures_throttle_the_username() {
-    let app = TestApp::start_with(Settings {
-        secure_cookies: false,
-        max_failures_per_username: 3,
-        throttle_window: Duration::from_secs(600),
-        ..Settings::default()
-    })
-    .await;
-    let client = TestApp::client();
-    for _ in 0..3 {
-        let response = app
-            .try_login(&client, "iro_manager", "wrong password!")
-            .await;
-        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    }
-    // Now even the right password is refused, with a GOV.UK-style message.
-    let response = app.try_login(&client, "iro_manager", PASSWORD).await;
-    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
-    let page = response.text().await.unwrap();
-    assert!(page.contains("There is a problem") && page.contains("too many attempts"));
-    // Other accounts are not held up.
-    app.signed_in(Role::Iro).await;
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn signed_out_requests_go_to_the_login_page() {
-    let app = TestApp::start().await;
-    let client = TestApp::client();
-    for path in [
-        "/".to_string(),
-        "/children".to_string(),
-        "/children.csv".to_string(),
-        format!("/children/{}", app.child),
-        format!("/children/{}/records", app.child),
-        format!("/children/{}/records/permanence_plans/new", app.child),
-        "/records".to_string(),
-        "/records/people".to_string(),
-        "/alerts/1".to_string(),
-        "/alerts/1/decision".to_string(),
-        "/teams".to_string(),
-        "/drift".to_string(),
-        "/iro".to_string(),
-        "/panels".to_string(),
-        "/audit".to_string(),
-        "/audit.csv".to_string(),
-    ] {
-        let response = client.get(app.url(&path)).send().await.unwrap();
-        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}");
-        assert_eq!(location(&response), "/login", "{path}");
-    }
-    // Nor can anything be changed without signing in.
-    for path in [
-        format!("/children/{}/records/permanence_plans", app.child),
-        "/records/people".to_string(),
-        "/alerts/1/decision".to_string(),
-    ] {
-        let response = client.post(app.url(&path)).send().await.unwrap();
-        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}");
-        assert_eq!(location(&response), "/login", "{path}");
-    }
-    let response = client.post(app.url("/logout")).send().await.unwrap();
-    assert_eq!(location(&response), "/login");
-    // The login page, the accessibility statement and the stylesheet are open.
-    assert_eq!(app.get(&client, "/login").await.0, StatusCode::OK);
-    assert_eq!(app.get(&client, "/accessibility").await.0, StatusCode::OK);
-    let response = client.get(app.url("/assets/app.css")).send().await.unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    assert!(
-        response.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/css")
-    );
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn every_route_is_checked_against_every_role() {
-    let app = TestApp::start().await;
-    let child_path = format!("/children/{}", app.child);
-    for role in Role::ALL {
-        let client = app.signed_in(*role).await;
-        let reads_children = *role != Role::Administrator;
-        let views_audit = matches!(
-            role,
-            Role::Administrator | Role::ServiceManager | Role::HeadOfService
-        );
-        let expected = |allowed: bool| {
-            if allowed {
-                StatusCode::OK
-            } else {
-                StatusCode::FORBIDDEN
-            }
-        };
-        assert_eq!(app.get(&client, "/").await.0, StatusCode::OK, "{role:?} /");
-        for path in ["/children", "/children.csv", child_path.as_str()] {
-            let (status, page) = app.get(&client, path).await;
-            assert_eq!(status, expected(reads_children), "{role:?} {path}");
-            if !reads_children {
-                assert!(!page.contains(&app.child), "a refusal shows no child");
-            }
-        }
-        for path in ["/audit", "/audit.csv"] {
-            let (status, page) = app.get(&client, path).await;
-            assert_eq!(status, expected(views_audit), "{role:?} {path}");
-            if !views_audit {
-                assert!(!page.contains("view_audit"), "a refusal shows no entry");
-            }
-        }
-        // The header links to the audit log only for the roles that may open it.
-        let (_, home) = app.get(&client, "/").await;
-        assert_eq!(
-            home.contains(r#"href="/audit""#),
-            views_audit,
-            "{role:?} navigation"
-        );
-        assert_eq!(
-            app.get(&client, "/accessibility").await.0,
-            StatusCode::OK,
-            "{role:?} /accessibility"
-        );
-        // Signing out is open to every role (with the session's token).
-        let (_, page) = app.get(&client, "/").await;
-        let response = client
-            .post(app.url("/logout"))
-            .form(&[("csrf_token", hidden_token(&page).as_str())])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{role:?} logout");
-    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -487,22 +226,6 @@ async fn unknown_pages_and_children_get_a_404_that_leaks_nothing() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn every_response_carries_the_security_headers() {
-    let app = TestApp::start().await;
-    let client = TestApp::client();
-    for path in ["/login", "/", "/nowhere", "/assets/app.css"] {
-        let response = client.get(app.url(path)).send().await.unwrap();
-        let headers = response.headers();
-        let csp = headers["content-security-policy"].to_str().unwrap();
-        assert!(csp.contains("default-src 'none'") && !csp.contains("unsafe-inline"));
-        assert!(csp.contains("frame-ancestors 'none'"));
-        assert_eq!(headers["x-content-type-options"], "nosniff");
-        assert_eq!(headers["x-frame-options"], "DENY");
-        assert_eq!(headers["referrer-policy"], "no-referrer");
-    }
-}
-
 /// The children named in an audit CSV's rows, in order.
 fn csv_children(csv: &str) -> Vec<String> {
     csv.lines()
@@ -631,28 +354,7 @@ async fn the_audit_log_filters_pages_downloads_and_audits_its_own_use() {
         mine.iter().filter(|e| e.action == "export_audit").count(),
         2
     );
-
-    // Nothing in the application changes it.
-    for method in [
-        reqwest::Method::POST,
-        reqwest::Method::PUT,
-        reqwest::Method::DELETE,
-        reqwest::Method::PATCH,
-    ] {
-        for path in ["/audit", "/audit.csv"] {
-            let response = client
-                .request(method.clone(), app.url(path))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(
-                response.status(),
-                StatusCode::METHOD_NOT_ALLOWED,
-                "{method} {path}"
-            );
-        }
-    }
-    assert_eq!(app.store().audit_log(None).unwrap().len(), log.len());
+    // That nothing in the application changes it: `security`.
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -213,6 +213,9 @@ impl Browser {
             "goog:chromeOptions".to_string(),
             json!({ "binary": chromium_path(), "args": args }),
         );
+        // Two TLS providers are built into the workspace's tests (ring, for the store's
+        // PostgreSQL connections, and aws-lc-rs, fantoccini's), so one is named.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let client = ClientBuilder::rustls()
             .expect("TLS roots for the WebDriver client")
             .capabilities(capabilities)

@@ -13,4 +13,5 @@ mod fostering;
 mod oversight;
 mod records;
 mod reports;
+mod security;
 mod timeline;

@@ -32,7 +32,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::io::Cursor;
 
-use calamine::{Data, Reader, open_workbook_auto_from_rs};
+use calamine::{Data, DataRef, Reader, Sheets, XlsxError, open_workbook_auto_from_rs};
 use permanence_domain::Date;
 use permanence_domain::date::{format_dmy, parse_dmy};
 use permanence_domain::tracker::{AllocationRole, ChildTracker, Organisation};
@@ -176,7 +176,7 @@ impl AnnexAWorkbook {
 
 /// The spreadsheet letters of a column counted from 0: 0 → `A`, 26 → `AA`.
 pub fn column_letters(index: u32) -> String {
-    let mut n = index + 1;
+    let mut n = u64::from(index) + 1;
     let mut letters = Vec::new();
     while n > 0 {
         let rem = (n - 1) % 26;
@@ -275,6 +275,96 @@ fn match_headings(list: &List, headings: &[(u32, String)]) -> Vec<Option<u32>> {
     found
 }
 
+/// One sheet of a workbook: its name and its non-empty cells by (row, column) counted
+/// from 0, or why they cannot be read.
+struct Sheet {
+    name: String,
+    cells: Result<BTreeMap<(u32, u32), Data>, String>,
+}
+
+/// Reads every sheet of a workbook, or says why the file is no workbook.
+///
+/// An xlsx sheet's cells are read one by one and kept sparse: a sheet is as big as the
+/// cells it holds, not as the rectangle they span (calamine's ranges allocate that
+/// rectangle, so one cell in A1 and one in XFD1048576 asked for 17 billion cells and
+/// the import died for want of memory). Other formats go through calamine's ranges.
+/// The reader is guarded: calamine failing on a damaged file (it panics on some, as on
+/// a cell reference too long for its column number in builds with overflow checks)
+/// refuses the file instead of ending the import.
+fn read_sheets(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_sheets_unguarded(bytes)
+    }));
+    read.unwrap_or_else(|panic| {
+        let why = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(format!(
+            "cannot be read as a spreadsheet (xlsx, xls or ods): the spreadsheet reader failed \
+             on it ({why}); the file is damaged or is not a workbook"
+        ))
+    })
+}
+
+fn read_sheets_unguarded(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
+    let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes))
+        .map_err(|error| format!("cannot be read as a spreadsheet (xlsx, xls or ods): {error}"))?;
+    let Sheets::Xlsx(xlsx) = &mut workbook else {
+        return Ok(workbook
+            .worksheets()
+            .into_iter()
+            .map(|(name, range)| {
+                let (top, left) = range.start().unwrap_or_default();
+                let cells = range
+                    .used_cells()
+                    .map(|(r, c, cell)| ((top + r as u32, left + c as u32), cell.clone()))
+                    .collect();
+                Sheet {
+                    name,
+                    cells: Ok(cells),
+                }
+            })
+            .collect());
+    };
+    let mut sheets = Vec::new();
+    for name in xlsx.sheet_names() {
+        let mut reader = match xlsx.worksheet_cells_reader(&name) {
+            Ok(reader) => reader,
+            // A chart sheet: no cells.
+            Err(XlsxError::NotAWorksheet(_)) => continue,
+            Err(error) => {
+                sheets.push(Sheet {
+                    name,
+                    cells: Err(format!(
+                        "the sheet cannot be read ({error}); is the file damaged?"
+                    )),
+                });
+                continue;
+            }
+        };
+        let mut cells = BTreeMap::new();
+        let cells = loop {
+            match reader.next_cell() {
+                Ok(Some(cell)) => {
+                    if !matches!(cell.get_value(), DataRef::Empty) {
+                        cells.insert(cell.get_position(), Data::from(cell.get_value().clone()));
+                    }
+                }
+                Ok(None) => break Ok(cells),
+                Err(error) => {
+                    break Err(format!(
+                        "the sheet cannot be read ({error}); is the file damaged?"
+                    ));
+                }
+            }
+        };
+        sheets.push(Sheet { name, cells });
+    }
+    Ok(sheets)
+}
+
 /// Reads Lists 8, 9 and 10 from a workbook's bytes, checking every cell and that every
 /// child is in `children` (the 903 data). All three lists must be there; other sheets
 /// (a cover sheet, Lists 1 to 7 or 11) are passed over.
@@ -283,51 +373,49 @@ pub fn read_workbook(
     children: &BTreeSet<String>,
 ) -> Result<AnnexAWorkbook, WorkbookProblems> {
     let mut problems = WorkbookProblems::default();
-    let mut workbook = match open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())) {
-        Ok(workbook) => workbook,
-        Err(error) => {
-            problems.push(
-                None,
-                None,
-                None,
-                format!("cannot be read as a spreadsheet (xlsx, xls or ods): {error}"),
-            );
+    let sheets = match read_sheets(bytes) {
+        Ok(sheets) => sheets,
+        Err(message) => {
+            problems.push(None, None, None, message);
             return problems.into_result(AnnexAWorkbook { lists: Vec::new() });
         }
     };
-    let sheets = workbook.worksheets();
-    let names: Vec<String> = sheets.iter().map(|(name, _)| name.clone()).collect();
+    let names: Vec<String> = sheets.iter().map(|sheet| sheet.name.clone()).collect();
     let mut found: BTreeMap<u8, Vec<ReadList>> = BTreeMap::new();
     let mut near: BTreeSet<u8> = BTreeSet::new();
-    for (name, range) in &sheets {
-        let Some((top, left)) = range.start() else {
-            continue;
+    for sheet in &sheets {
+        let name = &sheet.name;
+        let cells = match &sheet.cells {
+            Ok(cells) => cells,
+            Err(message) => {
+                problems.push(Some(name), None, None, message.clone());
+                continue;
+            }
         };
+        // The rows' non-empty cells, in order: (row, [(column, cell)]), counted from 0.
+        let mut by_row: Vec<(u32, Vec<(u32, &Data)>)> = Vec::new();
+        for (&(row, column), cell) in cells {
+            match by_row.last_mut() {
+                Some((last, row_cells)) if *last == row => row_cells.push((column, cell)),
+                _ => by_row.push((row, vec![(column, cell)])),
+            }
+        }
         // The heading row: the first row with anything in it.
-        let height = range.height();
-        let width = range.width();
-        let Some(heading_row) = (0..height).find(|&r| {
-            (0..width).any(|c| {
-                range
-                    .get((r, c))
-                    .is_some_and(|cell| !cell_text(cell).is_empty())
-            })
+        let Some(heading_index) = by_row.iter().position(|(_, row_cells)| {
+            row_cells
+                .iter()
+                .any(|(_, cell)| !cell_text(cell).is_empty())
         }) else {
             continue;
         };
-        let headings: Vec<(u32, String)> = (0..width)
-            .map(|c| {
-                (
-                    left + c as u32,
-                    range
-                        .get((heading_row, c))
-                        .map(cell_text)
-                        .unwrap_or_default(),
-                )
-            })
+        let (heading_row, heading_cells) = &by_row[heading_index];
+        let heading_row = *heading_row;
+        let headings: Vec<(u32, String)> = heading_cells
+            .iter()
+            .map(|(column, cell)| (*column, cell_text(cell)))
             .filter(|(_, text)| !text.is_empty())
             .collect();
-        let sheet_row = |r: usize| top + r as u32 + 1;
+        let sheet_row = |r: u32| r.saturating_add(1);
         // The list whose columns the headings hold best.
         let best = LISTS
             .iter()
@@ -395,15 +483,20 @@ pub fn read_workbook(
             .map(|(column, index)| format!("{} ({})", column_letters(*index), column.name))
             .collect();
         let mut rows = Vec::new();
-        for r in heading_row + 1..height {
-            let cell = |index: u32| range.get((r, (index - left) as usize));
+        for (r, row_cells) in &by_row[heading_index + 1..] {
+            let cell = |index: u32| {
+                row_cells
+                    .binary_search_by_key(&index, |(column, _)| *column)
+                    .ok()
+                    .map(|i| row_cells[i].1)
+            };
             if columns
                 .iter()
                 .all(|index| cell(*index).is_none_or(|c| cell_text(c).is_empty()))
             {
                 continue;
             }
-            let row = sheet_row(r);
+            let row = sheet_row(*r);
             let mut values = Vec::with_capacity(list.columns.len());
             for ((column, index), label) in list.columns.iter().zip(&columns).zip(&labels) {
                 let data = cell(*index).cloned().unwrap_or(Data::Empty);
@@ -1026,6 +1119,8 @@ mod tests {
         assert_eq!(column_letters(33), "AH");
         assert_eq!(column_letters(701), "ZZ");
         assert_eq!(column_letters(702), "AAA");
+        // The last column calamine can number (a wrapped one, in a damaged workbook).
+        assert_eq!(column_letters(u32::MAX), "MWLQKWV");
     }
 
     #[test]
@@ -1035,6 +1130,174 @@ mod tests {
         assert_eq!(id, "AA-SAM-O-KAFOR");
         taken.insert(id);
         assert_eq!(id_from("sam o kafor", &taken), "AA-SAM-O-KAFOR-2");
+    }
+
+    /// A workbook of the three lists' headings (each on its own sheet), and `extra`
+    /// written to List 8.
+    fn headings_workbook(extra: impl FnOnce(&mut rust_xlsxwriter::Worksheet)) -> Vec<u8> {
+        let mut workbook = rust_xlsxwriter::Workbook::new();
+        for list in LISTS {
+            let sheet = workbook.add_worksheet();
+            sheet.set_name(list.sheet).unwrap();
+            for (i, column) in list.columns.iter().enumerate() {
+                sheet.write_string(0, i as u16, column.name).unwrap();
+            }
+        }
+        extra(workbook.worksheet_from_name(LIST_8.sheet).unwrap());
+        workbook.save_to_buffer().unwrap()
+    }
+
+    #[test]
+    fn a_cell_far_from_the_others_costs_no_more_than_one_cell() {
+        // Found following the fuzzer's first crash (fuzz/README.md): calamine's range of
+        // this sheet spans A1 to XFD1048576, and allocating it (17 billion cells, 512 GiB)
+        // ended the import with "memory allocation failed", even in release builds.
+        let bytes = headings_workbook(|sheet| {
+            sheet.write_string(1_048_575, 16_383, "far away").unwrap();
+        });
+        let workbook = read_workbook(&bytes, &BTreeSet::new()).unwrap();
+        assert_eq!(workbook.lists.len(), 3);
+        assert!(workbook.lists.iter().all(|list| list.rows.is_empty()));
+
+        // A row far down is read, with its row number.
+        let bytes = headings_workbook(|sheet| {
+            sheet.write_string(1_048_575, 0, "C1").unwrap();
+        });
+        let problems = read_workbook(&bytes, &BTreeSet::new()).unwrap_err();
+        assert!(
+            problems
+                .0
+                .iter()
+                .any(|p| p.row == Some(1_048_576) && p.message.contains("child 'C1'")),
+            "{problems}"
+        );
+    }
+
+    /// A zip file of `parts`, stored uncompressed (a workbook no spreadsheet program
+    /// would write, as fuzzing makes them).
+    fn stored_zip(parts: &[(&str, &str)]) -> Vec<u8> {
+        fn crc32(bytes: &[u8]) -> u32 {
+            let mut crc = !0u32;
+            for &byte in bytes {
+                crc ^= u32::from(byte);
+                for _ in 0..8 {
+                    crc = if crc & 1 == 1 {
+                        (crc >> 1) ^ 0xEDB8_8320
+                    } else {
+                        crc >> 1
+                    };
+                }
+            }
+            !crc
+        }
+        let mut zip = Vec::new();
+        let mut central = Vec::new();
+        for (name, content) in parts {
+            let (name, content) = (name.as_bytes(), content.as_bytes());
+            let offset = zip.len() as u32;
+            let header = |signature: u32, central: bool| {
+                let mut h = signature.to_le_bytes().to_vec();
+                if central {
+                    h.extend(20u16.to_le_bytes()); // made by
+                }
+                h.extend(20u16.to_le_bytes()); // needed to extract
+                h.extend([0; 6]); // flags, method (stored), time
+                h.extend(33u16.to_le_bytes()); // date: 1 January 1980
+                h.extend(crc32(content).to_le_bytes());
+                h.extend((content.len() as u32).to_le_bytes());
+                h.extend((content.len() as u32).to_le_bytes());
+                h.extend((name.len() as u16).to_le_bytes());
+                h.extend([0; 2]); // extra field
+                if central {
+                    h.extend([0; 6]); // comment, disk, internal attributes
+                    h.extend([0; 4]); // external attributes
+                    h.extend(offset.to_le_bytes());
+                }
+                h.extend(name);
+                h
+            };
+            zip.extend(header(0x0403_4b50, false));
+            zip.extend(content);
+            central.extend(header(0x0201_4b50, true));
+        }
+        let (start, size) = (zip.len() as u32, central.len() as u32);
+        zip.extend(central);
+        zip.extend(0x0605_4b50u32.to_le_bytes());
+        zip.extend([0; 4]); // disks
+        zip.extend((parts.len() as u16).to_le_bytes());
+        zip.extend((parts.len() as u16).to_le_bytes());
+        zip.extend(size.to_le_bytes());
+        zip.extend(start.to_le_bytes());
+        zip.extend([0; 2]); // comment
+        zip
+    }
+
+    /// A workbook of one sheet holding `cells` (`<c>` elements).
+    fn one_sheet_workbook(cells: &str) -> Vec<u8> {
+        const MAIN: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+        const RELS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+        let workbook = format!(
+            r#"<workbook xmlns="{MAIN}" xmlns:r="{RELS}"><sheets><sheet name="List 8" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+        );
+        const PACKAGE: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
+        let package = format!(
+            r#"<Relationships xmlns="{PACKAGE}"><Relationship Id="rId1" Type="{RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#
+        );
+        let rels = format!(
+            r#"<Relationships xmlns="{PACKAGE}"><Relationship Id="rId1" Type="{RELS}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#
+        );
+        let sheet = format!(
+            r#"<worksheet xmlns="{MAIN}"><sheetData><row r="1">{cells}</row></sheetData></worksheet>"#
+        );
+        stored_zip(&[
+            ("_rels/.rels", &package),
+            ("xl/workbook.xml", &workbook),
+            ("xl/_rels/workbook.xml.rels", &rels),
+            ("xl/worksheets/sheet1.xml", &sheet),
+        ])
+    }
+
+    #[test]
+    fn a_cell_reference_too_long_for_a_column_number_is_refused() {
+        // Found by fuzzing (fuzz/README.md): calamine reads the column of "AAAAAAAAAAAAA1"
+        // (13 letters) into a u32 that overflows, which panics where overflow is checked
+        // (debug builds and tests) and wraps to a column billions wide otherwise.
+        let good =
+            one_sheet_workbook(r#"<c r="A1" t="inlineStr"><is><t>Child Unique ID</t></is></c>"#);
+        let problems = read_workbook(&good, &BTreeSet::new()).unwrap_err();
+        assert!(
+            problems
+                .0
+                .iter()
+                .all(|p| p.message.starts_with("no sheet holds")),
+            "the workbook reads: {problems}"
+        );
+        for reference in ["AAAAAAAAAAAAA1", "ZZZZZZZZZZZZZZZZZZZZ1", "A99999999999"] {
+            let bad = one_sheet_workbook(&format!(
+                r#"<c r="A1" t="inlineStr"><is><t>Child Unique ID</t></is></c><c r="{reference}" t="inlineStr"><is><t>x</t></is></c>"#
+            ));
+            // Refused: as unreadable where calamine panics (overflow checked, as in
+            // tests); where it wraps, the sheet holds no list (and costs two cells).
+            let problems = read_workbook(&bad, &BTreeSet::new()).unwrap_err();
+            if cfg!(debug_assertions) {
+                assert!(
+                    problems.0.iter().any(|p| p.message.contains(
+                        "the spreadsheet reader failed on it (attempt to multiply with overflow)"
+                    ) || p
+                        .message
+                        .contains("(attempt to add with overflow)")),
+                    "{reference}: {problems}"
+                );
+            }
+            assert!(
+                problems
+                    .0
+                    .iter()
+                    .all(|p| p.message.contains("cannot be read")
+                        || p.message.starts_with("no sheet holds")),
+                "{reference}: {problems}"
+            );
+        }
     }
 
     #[test]

@@ -147,7 +147,7 @@ pub fn read_paths(
             "no CSV files found here",
         ));
     }
-    let mut by_year: BTreeMap<CollectionYear, Vec<RawTable>> = BTreeMap::new();
+    let mut tables = Tables::default();
     for file in files {
         let name = file.display().to_string();
         let file_year = match year {
@@ -166,16 +166,9 @@ pub fn read_paths(
             },
         };
         let Some(file_year) = file_year else { continue };
-        if !file_year.is_supported() {
-            problems.push(Problem::file(
-                &name,
-                format!(
-                    "collection year {file_year} is not supported; this system knows the code \
-                     lists of {} to {}",
-                    CollectionYear::EARLIEST,
-                    CollectionYear::LATEST
-                ),
-            ));
+        if let Some(problem) = unsupported_year(&name, file_year) {
+            // Said before the file is read: there is no point reading it.
+            problems.push(problem);
             continue;
         }
         let bytes = match std::fs::read(&file) {
@@ -185,36 +178,92 @@ pub fn read_paths(
                 continue;
             }
         };
-        if let Some(table) = read_table(
-            &name,
-            &bytes,
-            file_year,
-            &mut outcome.normalisation,
-            &mut problems,
-        ) {
-            let tables = by_year.entry(file_year).or_default();
-            if let Some(other) = tables.iter().find(|t| t.table == table.table) {
-                problems.push(Problem::file(
-                    &name,
-                    format!(
-                        "holds the {} table for {file_year}, but so does {}; give one file per table and year",
-                        table.table.name(),
-                        other.file
-                    ),
-                ));
-            } else {
-                tables.push(table);
-            }
+        tables.add(&name, file_year, &bytes, &mut problems);
+    }
+    let (returns, normalisation) = tables.finish();
+    outcome.returns = returns;
+    outcome.normalisation = normalisation;
+    problems.into_result(outcome)
+}
+
+/// Reads 903 files already in memory, each given as its name (as problems should name
+/// it), its collection year and its bytes: exactly what [`read_paths`] does with each
+/// file once it has found it and told its year.
+pub fn read_files<'a>(
+    files: impl IntoIterator<Item = (&'a str, CollectionYear, &'a [u8])>,
+) -> Result<ReadOutcome, Problems> {
+    let mut problems = Problems::default();
+    let mut tables = Tables::default();
+    for (name, year, bytes) in files {
+        tables.add(name, year, bytes, &mut problems);
+    }
+    let (returns, normalisation) = tables.finish();
+    problems.into_result(ReadOutcome {
+        returns,
+        normalisation,
+        skipped: Vec::new(),
+    })
+}
+
+/// Why a file of `year` cannot be read, if this system lacks that year's code lists.
+fn unsupported_year(name: &str, year: CollectionYear) -> Option<Problem> {
+    (!year.is_supported()).then(|| {
+        Problem::file(
+            name,
+            format!(
+                "collection year {year} is not supported; this system knows the code lists of \
+                 {} to {}",
+                CollectionYear::EARLIEST,
+                CollectionYear::LATEST
+            ),
+        )
+    })
+}
+
+/// The tables read so far, by collection year.
+#[derive(Default)]
+struct Tables {
+    by_year: BTreeMap<CollectionYear, Vec<RawTable>>,
+    normalisation: Normalisation,
+}
+
+impl Tables {
+    /// Reads one file's bytes as a table of `year`'s return, or records why it cannot.
+    fn add(&mut self, name: &str, year: CollectionYear, bytes: &[u8], problems: &mut Problems) {
+        if let Some(problem) = unsupported_year(name, year) {
+            problems.push(problem);
+            return;
+        }
+        let Some(table) = read_table(name, bytes, year, &mut self.normalisation, problems) else {
+            return;
+        };
+        let tables = self.by_year.entry(year).or_default();
+        if let Some(other) = tables.iter().find(|t| t.table == table.table) {
+            problems.push(Problem::file(
+                name,
+                format!(
+                    "holds the {} table for {year}, but so does {}; give one file per table and year",
+                    table.table.name(),
+                    other.file
+                ),
+            ));
+        } else {
+            tables.push(table);
         }
     }
-    outcome.returns = by_year
-        .into_iter()
-        .map(|(year, mut tables)| {
-            tables.sort_by_key(|t| t.table);
-            RawReturn { year, tables }
-        })
-        .collect();
-    problems.into_result(outcome)
+
+    /// One return per year, in year order, each with its tables in [`Table::ALL`] order.
+    fn finish(self) -> (Vec<RawReturn>, Normalisation) {
+        let returns = self
+            .by_year
+            .into_iter()
+            .map(|(year, mut tables)| {
+                tables.sort_by_key(|t| t.table);
+                RawReturn { year, tables }
+            })
+            .collect();
+        (returns, self.normalisation)
+    }
 }
 
 /// Adds `path` to `files` if it is a file, or every `.csv` file in it (searching
@@ -614,6 +663,61 @@ fn plural(n: usize) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn files_in_memory_read_as_files_on_disk_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = [
+            (
+                "header.csv",
+                "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\r\nC1, m ,05/03/2015,WBRI,,,\r\n",
+            ),
+            (
+                "reviews.csv",
+                "\u{feff}CHILD,DOB,REVIEW,REVIEW_CODE\nC1,05/03/2015,20/06/2025,pn1\n",
+            ),
+            (
+                "uasc.csv",
+                "CHILD,SEX,DOB,DUC\nC1,1,05/03/2015,05/03/2033\n",
+            ),
+        ];
+        let year = CollectionYear(2026);
+        let mut paths = Vec::new();
+        let mut names = Vec::new();
+        for (name, text) in files {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            names.push(path.display().to_string());
+            paths.push(path);
+        }
+        let on_disk = read_paths(&paths, Some(year)).unwrap();
+        let in_memory = read_files(
+            names
+                .iter()
+                .zip(files)
+                .map(|(name, (_, text))| (name.as_str(), year, text.as_bytes())),
+        )
+        .unwrap();
+        assert_eq!(on_disk.returns, in_memory.returns);
+        assert_eq!(on_disk.normalisation, in_memory.normalisation);
+        assert_eq!(in_memory.returns[0].tables.len(), 3);
+        assert_eq!(in_memory.normalisation.byte_order_marks, 1);
+
+        // Problems too, each naming its file; years without code lists are refused.
+        let problems = read_files([
+            ("a.csv", year, &b"CHILD,SEX\nC1,M\n"[..]),
+            (
+                "b.csv",
+                CollectionYear(2000),
+                &b"CHILD,DOB,REVIEW,REVIEW_CODE\n"[..],
+            ),
+            ("c.csv", year, &b"CHILD,DOB,REVIEW,REVIEW_CODE\n"[..]),
+            ("d.csv", year, &b"CHILD,DOB,REVIEW,REVIEW_CODE\n"[..]),
+        ])
+        .unwrap_err();
+        let files: Vec<&str> = problems.0.iter().map(|p| p.file.as_str()).collect();
+        assert_eq!(files, ["a.csv", "b.csv", "d.csv"], "{problems}");
+    }
 
     #[test]
     fn years_from_names() {

@@ -11,7 +11,9 @@ use permanence_domain::Date;
 use permanence_domain::date::parse_dmy;
 use permanence_ssda903::{Problem, Problems};
 
-use crate::read::{LIST_SEPARATOR, RawRecord, ReadOutcome, Refusal, read_paths_partly};
+use crate::read::{
+    LIST_SEPARATOR, RawRecord, ReadOutcome, Refusal, read_files_partly, read_paths_partly,
+};
 use crate::template::{ColumnKind, Item, Kind, Target};
 
 /// What an imported record does to the stored records.
@@ -50,6 +52,25 @@ pub fn check_paths(
     children: &BTreeSet<String>,
 ) -> Result<(ReadOutcome, Vec<Change>), Problems> {
     let (outcome, mut problems) = read_paths_partly(paths, not_after);
+    let changes = plan(
+        &outcome.records,
+        stored,
+        children,
+        &outcome.refused,
+        &mut problems,
+    );
+    problems.into_result((outcome, changes))
+}
+
+/// Like [`check_paths`], for files already in memory, each given as its name (as
+/// problems should name it) and its bytes ([`crate::read::read_files_partly`]).
+pub fn check_files<'a>(
+    files: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+    not_after: Option<Date>,
+    stored: &[RawRecord],
+    children: &BTreeSet<String>,
+) -> Result<(ReadOutcome, Vec<Change>), Problems> {
+    let (outcome, mut problems) = read_files_partly(files, not_after);
     let changes = plan(
         &outcome.records,
         stored,
@@ -256,6 +277,45 @@ mod tests {
                 .message
                 .contains("person 'NOBODY' is not in people.csv")
         );
+    }
+
+    #[test]
+    fn files_in_memory_are_checked_as_files_on_disk_are() {
+        let dir = tempfile::tempdir().unwrap();
+        let people = "ID,NAME,ROLE,TEAM,MANAGER,START,END\nSW1,Sam Okafor,social_worker,,TM1,,\n";
+        let plans = "CHILD,DECIDED,FORUM,PRIMARY,PARALLEL,CONTINGENCY,TARGET,ACHIEVED,ACHIEVED_BY\n\
+                     C1,1/2/2025,review,adoption,,,,,\nC1,1/3/2025,review,nonsense,,,,,\n\
+                     C9,1/2/2025,review,adoption,,,,,\n";
+        let files = [("people.csv", people), ("permanence_plans.csv", plans)];
+        let mut paths = Vec::new();
+        let mut names = Vec::new();
+        for (name, text) in files {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            names.push(path.display().to_string());
+            paths.push(path);
+        }
+        let children: BTreeSet<String> = ["C1".to_string()].into();
+        let on_disk = check_paths(&paths, None, &[], &children).unwrap_err();
+        let in_memory = check_files(
+            names
+                .iter()
+                .zip(files)
+                .map(|(name, (_, text))| (name.as_str(), text.as_bytes())),
+            None,
+            &[],
+            &children,
+        )
+        .unwrap_err();
+        assert_eq!(on_disk, in_memory);
+        // The unknown manager, the unknown child and the code.
+        assert_eq!(in_memory.len(), 3, "{in_memory}");
+
+        let people = format!("{people}TM1,Alex Example,team_manager,,,,\n");
+        let (read, changes) =
+            check_files([("people.csv", people.as_bytes())], None, &[], &children).unwrap();
+        assert_eq!(read.records.len(), 2);
+        assert_eq!(changes, [Change::New, Change::New]);
     }
 
     /// Reads one `child_details.csv` and checks it against `stored` and children C1, C2.

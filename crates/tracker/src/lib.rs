@@ -29,7 +29,7 @@ pub mod record;
 pub mod template;
 pub mod write;
 
-pub use check::{Change, check_paths, plan_import};
+pub use check::{Change, check_files, check_paths, plan_import};
 pub use read::{RawRecord, read_paths};
 pub use record::{Tracker, TrackerRecord, build_tracker, tracker_records};
 pub use template::{Kind, TEMPLATES, Template};

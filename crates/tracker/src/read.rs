@@ -299,25 +299,53 @@ pub fn read_paths_partly(paths: &[PathBuf], not_after: Option<Date>) -> (ReadOut
                 continue;
             }
         };
-        if let Some((kind, records)) = read_bytes(
-            &name,
-            &bytes,
-            not_after,
-            &mut outcome.normalisation,
-            &mut problems,
-            &mut outcome.refused,
-        ) {
-            outcome.files.push(FileRead {
-                file: name,
-                kind,
-                rows: records.len(),
-            });
-            outcome.records.extend(records);
-        }
+        read_into(&name, &bytes, not_after, &mut outcome, &mut problems);
     }
     report_repeated_keys(&outcome.records, &mut problems);
     problems.sort();
     (outcome, problems)
+}
+
+/// Like [`read_paths_partly`], for files already in memory, each given as its name (as
+/// problems should name it) and its bytes: exactly what [`read_paths_partly`] does with
+/// each file once it has found it.
+pub fn read_files_partly<'a>(
+    files: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+    not_after: Option<Date>,
+) -> (ReadOutcome, Problems) {
+    let mut problems = Problems::default();
+    let mut outcome = ReadOutcome::default();
+    for (name, bytes) in files {
+        read_into(name, bytes, not_after, &mut outcome, &mut problems);
+    }
+    report_repeated_keys(&outcome.records, &mut problems);
+    problems.sort();
+    (outcome, problems)
+}
+
+/// Reads one file's bytes into `outcome` ([`read_bytes`]).
+fn read_into(
+    name: &str,
+    bytes: &[u8],
+    not_after: Option<Date>,
+    outcome: &mut ReadOutcome,
+    problems: &mut Problems,
+) {
+    if let Some((kind, records)) = read_bytes(
+        name,
+        bytes,
+        not_after,
+        &mut outcome.normalisation,
+        problems,
+        &mut outcome.refused,
+    ) {
+        outcome.files.push(FileRead {
+            file: name.to_string(),
+            kind,
+            rows: records.len(),
+        });
+        outcome.records.extend(records);
+    }
 }
 
 /// What a header row says about which template a file holds.

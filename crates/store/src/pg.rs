@@ -273,6 +273,16 @@ impl PostgresStore {
     }
 }
 
+/// Closing the connection waits on the client's own runtime too, so it is done as the
+/// calls are, wherever the store is dropped.
+impl Drop for PostgresStore {
+    fn drop(&mut self) {
+        if let Some(client) = self.client.get_mut().take() {
+            outside_async(|| drop(client));
+        }
+    }
+}
+
 /// TLS that verifies the server's certificate against the public roots and the
 /// certificates in `PGSSLROOTCERT`, if set.
 fn tls() -> Result<tokio_postgres_rustls::MakeRustlsConnect, StoreError> {

@@ -314,6 +314,25 @@ mod tests {
         }
     }
 
+    /// The web server opens, uses and drops stores on its runtime's worker threads.
+    #[test]
+    fn a_postgres_store_is_used_and_dropped_on_the_servers_runtime() {
+        let Some(store) = TestStore::postgres(module_path!()) else {
+            return;
+        };
+        let location = store.location();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let mut db = location.open_existing().unwrap().unwrap();
+            db.audit("worker", "view_child", Some("C1"), "").unwrap();
+            assert_eq!(db.audit_log(None).unwrap().len(), 1);
+            drop(db);
+        });
+    }
+
     #[test]
     fn a_postgres_database_that_is_empty_behind_or_ahead_is_told_apart() {
         let Some(store) = TestStore::postgres(module_path!()) else {

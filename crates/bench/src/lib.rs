@@ -1,12 +1,16 @@
 //! Shared set-up for the benchmarks: synthetic boroughs at the sizes the issues name,
 //! in memory for the engine's benchmarks and imported into a database for the web
-//! application's load benchmark (the `load` binary).
+//! application's load benchmark (the `load` binary), with the load driver's latency
+//! histogram ([`latency`]) and memory sampling ([`memory`]).
+
+pub mod latency;
+pub mod memory;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use anyhow::{Context, anyhow};
-use permanence_store::{NewImport, NewTrackerImport, SqliteStore, Store};
+use anyhow::{Context, anyhow, bail};
+use permanence_store::{Location, NewImport, NewTrackerImport};
 
 use permanence_domain::record::ChildId;
 use permanence_domain::tracker::{ChildTracker, Organisation};
@@ -57,10 +61,17 @@ pub fn borough(config: &SynthConfig) -> Borough {
 }
 
 /// Writes a synthetic borough's 903 returns and tracker records as at `as_of` into
-/// `dir`, and imports them into a new database `dir/permanence.db` as the command line's
-/// imports do: the 903 returns (leaving out the tracker folder), then the tracker's
-/// records, checked against them. Returns the database's path.
-pub fn import_borough(config: &SynthConfig, as_of: Date, dir: &Path) -> anyhow::Result<PathBuf> {
+/// `dir`, and imports them into the database `db` as the command line's imports do: the
+/// 903 returns (leaving out the tracker folder), then the tracker's records, checked
+/// against them. The database is created if it is a SQLite file that does not exist,
+/// and migrated; it must hold no 903 data, tracker records or accounts yet (a new
+/// SQLite file, or a new PostgreSQL database), so that every run starts alike.
+pub fn import_borough(
+    config: &SynthConfig,
+    as_of: Date,
+    dir: &Path,
+    db: &Location,
+) -> anyhow::Result<()> {
     let returns = dir.join("903");
     permanence_synth::write_borough_as_at(config, as_of, &returns)
         .context("cannot write the synthetic borough")?;
@@ -73,8 +84,18 @@ pub fn import_borough(config: &SynthConfig, as_of: Date, dir: &Path) -> anyhow::
     }
     let read = permanence_ssda903::read::read_paths(&years, None).map_err(|p| anyhow!("{p}"))?;
     permanence_ssda903::build_records(&read.returns, Some(as_of)).map_err(|p| anyhow!("{p}"))?;
-    let db = dir.join("permanence.db");
-    let mut store = SqliteStore::open(&db)?;
+    let mut store = db
+        .open()
+        .with_context(|| format!("cannot open the database {db}"))?;
+    if !store.known_children()?.is_empty()
+        || !store.current_tracker_records()?.is_empty()
+        || !store.users()?.is_empty()
+    {
+        bail!(
+            "the database {db} is not empty: the load driver needs a new one (for PostgreSQL, \
+             drop and create the database, or `DROP SCHEMA public CASCADE; CREATE SCHEMA public`)"
+        );
+    }
     store.save_import(&NewImport {
         kind: "903",
         imported_by: "bench",
@@ -96,5 +117,5 @@ pub fn import_borough(config: &SynthConfig, as_of: Date, dir: &Path) -> anyhow::
         summary: "load benchmark borough",
         records: tracker.records.iter().map(|r| (r, "synthetic")).collect(),
     })?;
-    Ok(db)
+    Ok(())
 }

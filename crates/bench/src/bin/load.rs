@@ -502,14 +502,7 @@ fn run(options: Options) -> anyhow::Result<bool> {
         .enable_all()
         .build()?;
     let outcome = clients.block_on(drive(&options, address, accounts, world));
-    match location {
-        Location::Sqlite(_) => server.shutdown_background(),
-        // Dropping the server's PostgreSQL connection on the runtime's threads panics
-        // ("Cannot start a runtime from within a runtime": the synchronous client's
-        // `Drop` blocks on its own runtime), so the runtime is left to end with the
-        // process.
-        Location::Postgres(_) => std::mem::forget(server),
-    }
+    server.shutdown_background();
     let outcome = outcome?;
     let audited = location
         .open_existing()?

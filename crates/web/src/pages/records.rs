@@ -515,7 +515,9 @@ async fn child_records(
     user.require(Permission::ReadChildren)?;
     let borough = state.borough().await?;
     require_child(&borough, &user, &id)?;
-    let stored = state.store().current_tracker_records()?;
+    // The child's records and those about no child (staff, teams, panels, sessions,
+    // stages, hearings) that they name: not every child's.
+    let stored = state.store().child_tracker_records(&id)?;
     let names = Names::new(&stored);
     let access = Access {
         user: &user,

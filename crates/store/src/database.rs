@@ -66,14 +66,9 @@ impl Location {
     pub fn open_existing(&self) -> Result<Option<Database>, StoreError> {
         Ok(match self {
             Location::Sqlite(path) => SqliteStore::open_existing(path)?.map(boxed),
-            Location::Postgres(url) => {
-                let store = PostgresStore::connect(url)?;
-                if store.schema_version()? == 0 {
-                    return Ok(None);
-                }
-                store.migrate()?;
-                Some(boxed(store))
-            }
+            Location::Postgres(url) => PostgresStore::connect_existing(url)?
+                .map(|store| store.migrate().map(|()| boxed(store)))
+                .transpose()?,
         })
     }
 
@@ -82,15 +77,13 @@ impl Location {
     pub fn open_read_only(&self) -> Result<Option<Database>, StoreError> {
         Ok(match self {
             Location::Sqlite(path) => SqliteStore::open_read_only(path)?.map(boxed),
-            Location::Postgres(url) => {
-                let store = PostgresStore::connect(url)?;
-                if store.schema_version()? == 0 {
-                    return Ok(None);
-                }
-                store.check_version()?;
-                store.read_only()?;
-                Some(boxed(store))
-            }
+            Location::Postgres(url) => PostgresStore::connect_existing(url)?
+                .map(|store| {
+                    store.check_version()?;
+                    store.read_only()?;
+                    Ok::<_, StoreError>(boxed(store))
+                })
+                .transpose()?,
         })
     }
 

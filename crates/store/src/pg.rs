@@ -82,6 +82,13 @@ impl PostgresStore {
         Ok(store)
     }
 
+    /// Connects to the database a URL names if it has been migrated at least once
+    /// (`None` for an empty database).
+    pub(crate) fn connect_existing(url: &str) -> Result<Option<PostgresStore>, StoreError> {
+        let store = PostgresStore::connect(url)?;
+        Ok((store.schema_version()? > 0).then_some(store))
+    }
+
     /// Runs `work` with the connection, connecting first if there is none or it was
     /// lost; work that fails because the connection was lost is tried once more on a
     /// new one (a transaction that failed so was rolled back by the server).

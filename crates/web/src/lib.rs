@@ -83,8 +83,10 @@ struct Inner {
     policy: Policy,
     settings: Settings,
     borough: borough::Cache,
-    /// Held while an evaluation runs.
-    evaluating: Mutex<()>,
+    /// The evaluations' own connection, held while one runs (one at a time, so that two
+    /// cannot record the same change twice; apart from `store`, so that requests are not
+    /// held up meanwhile).
+    evaluator: Mutex<Database>,
     /// Reports made on the borough as it now is, newest last (see [`AppState::report`]).
     reports: Mutex<Vec<CachedReport>>,
     throttle: auth::Throttle,
@@ -93,19 +95,29 @@ struct Inner {
 impl AppState {
     /// Opens the database (which must exist) and evaluates the borough on today's date.
     pub fn open(db: Location, policy: Policy, settings: Settings) -> anyhow::Result<AppState> {
-        let mut store = db.open_existing()?.ok_or_else(|| {
-            anyhow::anyhow!("there is no database at {db}: import the 903 return first")
-        })?;
-        store.for_server()?;
-        let (borough, _) =
-            evaluation::evaluate(&mut *store, &policy, borough::today(), "start-up", "system")?;
+        let open = || -> anyhow::Result<Database> {
+            let store = db.open_existing()?.ok_or_else(|| {
+                anyhow::anyhow!("there is no database at {db}: import the 903 return first")
+            })?;
+            store.for_server()?;
+            Ok(store)
+        };
+        let store = open()?;
+        let mut evaluator = open()?;
+        let (borough, _) = evaluation::evaluate(
+            &mut *evaluator,
+            &policy,
+            borough::today(),
+            "start-up",
+            "system",
+        )?;
         Ok(AppState {
             inner: Arc::new(Inner {
                 store: Mutex::new(store),
                 db,
                 throttle: auth::Throttle::default(),
                 borough: borough::Cache::new(borough),
-                evaluating: Mutex::new(()),
+                evaluator: Mutex::new(evaluator),
                 reports: Mutex::new(Vec::new()),
                 policy,
                 settings,
@@ -201,10 +213,9 @@ impl AppState {
         let today = borough::today();
         let state = self.clone();
         tokio::task::spawn_blocking(move || {
-            // One evaluation at a time, so that two cannot record the same change twice.
-            let _running = state
+            let mut evaluator = state
                 .inner
-                .evaluating
+                .evaluator
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
             // A new day seen by a request and by the schedule at once is evaluated once.
@@ -213,15 +224,8 @@ impl AppState {
             {
                 return Ok(current);
             }
-            // A separate connection, so that requests are not held up meanwhile.
-            let mut store = state
-                .inner
-                .db
-                .open_existing()?
-                .ok_or_else(|| anyhow::anyhow!("the database has gone"))?;
-            store.for_server()?;
             let (rebuilt, _) =
-                evaluation::evaluate(&mut *store, &state.inner.policy, today, trigger, actor)?;
+                evaluation::evaluate(&mut **evaluator, &state.inner.policy, today, trigger, actor)?;
             Ok(state.inner.borough.replace(rebuilt))
         })
         .await

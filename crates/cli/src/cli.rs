@@ -187,6 +187,18 @@ pub struct ServeArgs {
     /// this computer; otherwise put HTTPS in front of it and leave this out.
     #[arg(long)]
     pub insecure_cookies: bool,
+
+    /// The address of a reverse proxy in front of the server (repeat it, or separate
+    /// them with commas, for several): sign-ins through it are counted by the address
+    /// its `X-Forwarded-For` header gives, so that login throttling limits each
+    /// client rather than the proxy. Without it the header is ignored.
+    #[arg(
+        long = "trusted-proxy",
+        value_name = "IP",
+        env = "PERMANENCE_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// What to do with accounts.

@@ -213,8 +213,22 @@ pub struct AuditPage {
     pub total: usize,
 }
 
+/// How far the records the borough is built from have got: the newest import and the
+/// newest version of a tracker record. Each grows with every import and every record
+/// added or corrected, by any process; a server compares the version with the one its
+/// borough was loaded at to see changes made elsewhere.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DataVersion {
+    /// The id of the newest import (903 return, tracker, Annex A), 0 before any.
+    pub import: i64,
+    /// The id of the newest tracker record version, 0 before any.
+    pub tracker: i64,
+}
+
 /// The narrow interface every backend implements.
 pub trait Store {
+    /// How far the stored records have got (see [`DataVersion`]).
+    fn data_version(&self) -> Result<DataVersion, StoreError>;
     /// The current (not superseded) tables of every collection year.
     fn current_returns(&self) -> Result<Vec<RawReturn>, StoreError>;
     /// The current tables of every year, holding only one child's rows.

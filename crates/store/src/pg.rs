@@ -35,9 +35,9 @@ use crate::alerts::{
 };
 use crate::{
     Accounts, Alert, AlertActivity, AlertEvent, Alerts, AuditEntry, AuditFilter, AuditPage,
-    Backend, EvaluationRun, NewImport, NewRun, NewTrackerImport, NewUser, Saved, Session, Store,
-    StoreError, StoredTable, TrackerVersion, User, edit_audit, import_audit, now, plan_evaluation,
-    raw_record, returns_from, version,
+    Backend, DataVersion, EvaluationRun, NewImport, NewRun, NewTrackerImport, NewUser, Saved,
+    Session, Store, StoreError, StoredTable, TrackerVersion, User, edit_audit, import_audit, now,
+    plan_evaluation, raw_record, returns_from, version,
 };
 
 /// The migrations, in order.
@@ -407,6 +407,21 @@ fn audit_entry(row: &Row) -> Result<AuditEntry, StoreError> {
 }
 
 impl Store for PostgresStore {
+    fn data_version(&self) -> Result<DataVersion, StoreError> {
+        let rows = self.rows(
+            "SELECT (SELECT COALESCE(MAX(id), 0) FROM import_batch),
+                    (SELECT COALESCE(MAX(id), 0) FROM tracker_record)",
+            &[],
+        )?;
+        let row = rows
+            .first()
+            .ok_or_else(|| StoreError::Corrupt("no row for the data version".into()))?;
+        Ok(DataVersion {
+            import: row.try_get(0)?,
+            tracker: row.try_get(1)?,
+        })
+    }
+
     fn current_returns(&self) -> Result<Vec<RawReturn>, StoreError> {
         self.load(None)
     }

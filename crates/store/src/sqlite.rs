@@ -10,9 +10,9 @@ use rusqlite::{
 };
 
 use crate::{
-    AuditEntry, AuditFilter, AuditPage, NewImport, NewTrackerImport, Saved, Store, StoreError,
-    StoredTable, TrackerRow, TrackerVersion, VersionRow, edit_audit, import_audit, now, raw_record,
-    returns_from, version,
+    AuditEntry, AuditFilter, AuditPage, DataVersion, NewImport, NewTrackerImport, Saved, Store,
+    StoreError, StoredTable, TrackerRow, TrackerVersion, VersionRow, edit_audit, import_audit, now,
+    raw_record, returns_from, version,
 };
 
 /// The migrations, in order; the database's `user_version` is how many have run.
@@ -249,6 +249,24 @@ impl crate::Backend for SqliteStore {
 }
 
 impl Store for SqliteStore {
+    fn data_version(&self) -> Result<DataVersion, StoreError> {
+        let import = self.connection.query_row(
+            "SELECT COALESCE(MAX(id), 0) FROM import_batch",
+            [],
+            |row| row.get(0),
+        )?;
+        let tracker = if self.has_tracker()? {
+            self.connection.query_row(
+                "SELECT COALESCE(MAX(id), 0) FROM tracker_record",
+                [],
+                |row| row.get(0),
+            )?
+        } else {
+            0
+        };
+        Ok(DataVersion { import, tracker })
+    }
+
     fn current_returns(&self) -> Result<Vec<RawReturn>, StoreError> {
         self.load(None)
     }
@@ -997,6 +1015,38 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["C1"]
         );
+    }
+    }
+
+    both! {
+    fn the_data_version_grows_with_every_import_and_edit(store) {
+        let empty = store.data_version().unwrap();
+        assert_eq!(empty, DataVersion::default());
+        let h = header("2025_26/header.csv", "C1");
+        store
+            .save_import(&NewImport {
+                kind: "903",
+                imported_by: "test",
+                source: "x",
+                summary: "",
+                tables: vec![(CollectionYear(2026), &h)],
+            })
+            .unwrap();
+        let imported = store.data_version().unwrap();
+        assert!(imported.import > 0);
+        assert_eq!(imported.tracker, 0);
+        store
+            .save_tracker_edit(&person("SW1"), "sw", "added", None)
+            .unwrap();
+        let edited = store.data_version().unwrap();
+        assert!(edited.import >= imported.import);
+        assert!(edited.tracker > 0);
+        // Reading changes nothing; a record the same as the current one is no change.
+        store.current_tracker_records().unwrap();
+        store
+            .save_tracker_edit(&person("SW1"), "sw", "again", None)
+            .ok();
+        assert_eq!(store.data_version().unwrap(), edited);
     }
     }
 

@@ -22,7 +22,7 @@ use permanence_tracker::Kind;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use crate::{AppError, AppState};
+use crate::{AppError, AppState, Settings};
 
 /// The name of the session cookie.
 pub const SESSION_COOKIE: &str = "permanence_session";
@@ -547,10 +547,19 @@ impl FromRequestParts<AppState> for CurrentUser {
 }
 
 /// Failed sign-ins by username and by address, to slow guessing down: past the limit
-/// within the window, sign-in is refused without checking the password.
+/// within the window, sign-in is refused without checking the password. Failures older
+/// than the window are forgotten, so that guesses at many usernames do not fill memory.
 #[derive(Default)]
 pub(crate) struct Throttle {
-    failures: Mutex<HashMap<String, Vec<i64>>>,
+    failures: Mutex<Failures>,
+}
+
+#[derive(Default)]
+struct Failures {
+    /// The times (Unix seconds) of the failures within the window, by key.
+    by_key: HashMap<String, Vec<i64>>,
+    /// When failures older than the window were last forgotten.
+    swept: i64,
 }
 
 impl Throttle {
@@ -561,14 +570,17 @@ impl Throttle {
         ]
     }
 
+    fn failures(&self) -> std::sync::MutexGuard<'_, Failures> {
+        self.failures.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     /// Whether sign-in for this username from this address is refused for now.
-    pub(crate) fn is_blocked(&self, state: &AppState, username: &str, address: IpAddr) -> bool {
-        let settings = state.settings();
+    pub(crate) fn is_blocked(&self, settings: &Settings, username: &str, address: IpAddr) -> bool {
         let since = now() - settings.throttle_window.as_secs() as i64;
-        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        let mut failures = self.failures();
         let [user_key, address_key] = Self::keys(username, address);
         let mut count = |key: &str| {
-            failures.get_mut(key).map_or(0, |times| {
+            failures.by_key.get_mut(key).map_or(0, |times| {
                 times.retain(|&t| t > since);
                 times.len()
             })
@@ -578,24 +590,134 @@ impl Throttle {
     }
 
     /// Records a failed sign-in.
-    pub(crate) fn failed(&self, username: &str, address: IpAddr) {
-        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let now = now();
+    pub(crate) fn failed(&self, settings: &Settings, username: &str, address: IpAddr) {
+        self.failed_at(settings.throttle_window, now(), username, address);
+    }
+
+    /// Records a failed sign-in at `now`, first forgetting every failure older than the
+    /// window (at most once a minute: the sweep reads every key).
+    fn failed_at(&self, window: std::time::Duration, now: i64, username: &str, address: IpAddr) {
+        let mut failures = self.failures();
+        if now - failures.swept >= 60 {
+            let since = now - window.as_secs() as i64;
+            failures.by_key.retain(|_, times| {
+                times.retain(|&t| t > since);
+                !times.is_empty()
+            });
+            failures.swept = now;
+        }
         for key in Self::keys(username, address) {
-            failures.entry(key).or_default().push(now);
+            failures.by_key.entry(key).or_default().push(now);
         }
     }
 
     /// Forgets the username's failures after a successful sign-in.
     pub(crate) fn succeeded(&self, username: &str) {
-        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        failures.remove(&format!("user:{}", username.to_lowercase()));
+        self.failures()
+            .by_key
+            .remove(&format!("user:{}", username.to_lowercase()));
     }
+}
+
+/// The address a request came from: the connection's, or, when that is one of the
+/// reverse proxies trusted ([`Settings::trusted_proxies`]), the nearest address in the
+/// `X-Forwarded-For` header that is not a trusted proxy (each proxy appends the address
+/// it was reached from, so the right-most entries are the trusted ones; anything to the
+/// left of the first untrusted one could have been written by the client). A header
+/// missing or unreadable leaves the connection's address.
+pub(crate) fn client_address(settings: &Settings, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
+    let trusted = |address: &IpAddr| settings.trusted_proxies.contains(address);
+    if !trusted(&peer) {
+        return peer;
+    }
+    let mut hops = Vec::new();
+    for value in headers.get_all("x-forwarded-for") {
+        let Ok(value) = value.to_str() else {
+            return peer;
+        };
+        hops.extend(value.split(',').map(str::trim));
+    }
+    for hop in hops.into_iter().rev() {
+        let parsed = hop.parse::<IpAddr>().ok().or_else(|| {
+            hop.parse::<std::net::SocketAddr>()
+                .ok()
+                .map(|address| address.ip())
+        });
+        match parsed {
+            Some(address) if trusted(&address) => continue,
+            Some(address) => return address,
+            None => return peer,
+        }
+    }
+    peer
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn failures_older_than_the_window_are_forgotten() {
+        let throttle = Throttle::default();
+        let window = std::time::Duration::from_secs(15 * 60);
+        let address: IpAddr = "192.0.2.1".parse().unwrap();
+        let start = 1_000_000;
+        for n in 0..100 {
+            throttle.failed_at(window, start, &format!("guess{n}"), address);
+        }
+        // One key per username and one for the address.
+        assert_eq!(throttle.failures().by_key.len(), 101);
+        // Within the window (and within a minute of the last sweep) all are kept.
+        throttle.failed_at(window, start + 59, "another", address);
+        assert_eq!(throttle.failures().by_key.len(), 102);
+        // Past the window, the next failure forgets the old ones.
+        throttle.failed_at(window, start + 15 * 60 + 60, "later", address);
+        let failures = throttle.failures();
+        let mut keys: Vec<&str> = failures.by_key.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(keys, ["addr:192.0.2.1", "user:later"]);
+        assert_eq!(failures.by_key["addr:192.0.2.1"], [start + 15 * 60 + 60]);
+    }
+
+    #[test]
+    fn the_client_address_is_believed_from_trusted_proxies_only() {
+        let proxy: IpAddr = "10.0.0.5".parse().unwrap();
+        let settings = Settings {
+            trusted_proxies: vec![proxy, "10.0.0.6".parse().unwrap()],
+            ..Settings::default()
+        };
+        let headers = |values: &[&str]| {
+            let mut headers = HeaderMap::new();
+            for value in values {
+                headers.append("x-forwarded-for", value.parse().unwrap());
+            }
+            headers
+        };
+        let address = |peer: IpAddr, values: &[&str]| {
+            client_address(&settings, peer, &headers(values)).to_string()
+        };
+        // Straight from a client: the header is whatever the client wrote, so ignored.
+        let client: IpAddr = "203.0.113.9".parse().unwrap();
+        assert_eq!(address(client, &["198.51.100.1"]), "203.0.113.9");
+        // Through the proxy: the address the proxy appended.
+        assert_eq!(address(proxy, &["198.51.100.1"]), "198.51.100.1");
+        // A client's own header is to the left of it, and not believed.
+        assert_eq!(address(proxy, &["1.2.3.4, 198.51.100.1"]), "198.51.100.1");
+        // Through two trusted proxies (one header each, or one list).
+        assert_eq!(
+            address(proxy, &["1.2.3.4, 198.51.100.1", "10.0.0.6"]),
+            "198.51.100.1"
+        );
+        assert_eq!(address(proxy, &["198.51.100.1,10.0.0.6"]), "198.51.100.1");
+        // IPv6, and an address with its port.
+        assert_eq!(address(proxy, &["2001:db8::1"]), "2001:db8::1");
+        assert_eq!(address(proxy, &["198.51.100.1:4711"]), "198.51.100.1");
+        // No header, or one that cannot be read: the proxy's own address.
+        assert_eq!(address(proxy, &[]), "10.0.0.5");
+        assert_eq!(address(proxy, &["unknown"]), "10.0.0.5");
+        // Only trusted proxies named: the connection's address.
+        assert_eq!(address(proxy, &["10.0.0.6"]), "10.0.0.5");
+    }
 
     #[test]
     fn passwords_hash_with_argon2id_and_verify() {

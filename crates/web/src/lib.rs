@@ -19,13 +19,14 @@ mod pages;
 pub mod timeline;
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
 use permanence_rules::Policy;
-use permanence_store::{Database, Location};
+use permanence_store::{DataVersion, Database, Location};
 use tokio::net::TcpListener;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -52,6 +53,11 @@ pub struct Settings {
     pub max_failures_per_address: usize,
     /// The window in which failed sign-ins are counted.
     pub throttle_window: Duration,
+    /// The reverse proxies in front of the application, whose `X-Forwarded-For`
+    /// header is believed when counting failed sign-ins by address (otherwise every
+    /// sign-in through the proxy would count as the proxy's). Empty: the header is
+    /// ignored, as anyone can send it.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for Settings {
@@ -63,13 +69,10 @@ impl Default for Settings {
             max_failures_per_username: 5,
             max_failures_per_address: 20,
             throttle_window: Duration::from_secs(15 * 60),
+            trusted_proxies: Vec::new(),
         }
     }
 }
-
-/// The trigger of an evaluation after a change to a record (always runs; the others run
-/// only when today has not been evaluated yet).
-const CHANGE: &str = "change";
 
 /// What every request can reach.
 #[derive(Clone)]
@@ -86,7 +89,9 @@ struct Inner {
     /// The evaluations' own connection, held while one runs (one at a time, so that two
     /// cannot record the same change twice; apart from `store`, so that requests are not
     /// held up meanwhile).
-    evaluator: Mutex<Database>,
+    evaluator: Mutex<Evaluator>,
+    /// The changes to records made through this server so far, counted.
+    changes: AtomicU64,
     /// Reports made on the borough as it now is, newest last (see [`AppState::report`]).
     reports: Mutex<Vec<CachedReport>>,
     throttle: auth::Throttle,
@@ -104,6 +109,7 @@ impl AppState {
         };
         let store = open()?;
         let mut evaluator = open()?;
+        let version = evaluator.data_version()?;
         let (borough, _) = evaluation::evaluate(
             &mut *evaluator,
             &policy,
@@ -117,7 +123,12 @@ impl AppState {
                 db,
                 throttle: auth::Throttle::default(),
                 borough: borough::Cache::new(borough),
-                evaluator: Mutex::new(evaluator),
+                evaluator: Mutex::new(Evaluator {
+                    store: evaluator,
+                    covered: 0,
+                    version,
+                }),
+                changes: AtomicU64::new(0),
                 reports: Mutex::new(Vec::new()),
                 policy,
                 settings,
@@ -148,7 +159,7 @@ impl AppState {
         if let Some(current) = self.inner.borough.get_if(today) {
             return Ok(current);
         }
-        self.evaluate("new day", "system").await
+        self.evaluate("new day", Due::Today).await
     }
 
     /// The oversight report for a period, made from the borough as it now is (kept for
@@ -198,17 +209,21 @@ impl AppState {
     }
 
     /// Evaluates the borough again after a change to a record, so that pages and alerts
-    /// show the change at once.
-    pub(crate) async fn refresh(&self) -> Result<Arc<borough::Borough>, AppError> {
-        self.evaluate(CHANGE, "system").await
+    /// show the change at once. Changes saved together share an evaluation: one that
+    /// began after this change was saved covers it, so a change waits for at most the
+    /// evaluation under way and the next, however many are saved meanwhile.
+    pub(crate) async fn refresh(&self) -> Result<(), AppError> {
+        let change = self.inner.changes.fetch_add(1, Ordering::SeqCst) + 1;
+        self.evaluate("change", Due::Change(change)).await.map(drop)
     }
 
     /// Loads and evaluates the borough on today's date, records the evaluation's
-    /// alerts, and puts the borough in place for every request.
+    /// alerts, and puts the borough in place for every request, unless the borough in
+    /// place is today's and already what is `due`.
     async fn evaluate(
         &self,
         trigger: &'static str,
-        actor: &'static str,
+        due: Due,
     ) -> Result<Arc<borough::Borough>, AppError> {
         let today = borough::today();
         let state = self.clone();
@@ -218,14 +233,28 @@ impl AppState {
                 .evaluator
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
-            // A new day seen by a request and by the schedule at once is evaluated once.
-            if trigger != CHANGE
-                && let Some(current) = state.inner.borough.get_if(today)
-            {
-                return Ok(current);
+            // Read before the load, which then sees at least this much.
+            let covered = state.inner.changes.load(Ordering::SeqCst);
+            let version = evaluator.store.data_version()?;
+            if let Some(current) = state.inner.borough.get_if(today) {
+                let done = match due {
+                    Due::Today => true,
+                    Due::Change(change) => evaluator.covered >= change,
+                    Due::Elsewhere => evaluator.version == version,
+                };
+                if done {
+                    return Ok(current);
+                }
             }
-            let (rebuilt, _) =
-                evaluation::evaluate(&mut **evaluator, &state.inner.policy, today, trigger, actor)?;
+            let (rebuilt, _) = evaluation::evaluate(
+                &mut *evaluator.store,
+                &state.inner.policy,
+                today,
+                trigger,
+                "system",
+            )?;
+            evaluator.covered = covered;
+            evaluator.version = version;
             Ok(state.inner.borough.replace(rebuilt))
         })
         .await
@@ -233,19 +262,57 @@ impl AppState {
         .map_err(AppError::Internal)
     }
 
-    /// Evaluates again whenever the date has changed, checking every few minutes, so
-    /// that alerts escalate on their timetable even when nobody is using the server.
+    /// Evaluates again whenever the date has changed, so that alerts escalate on their
+    /// timetable even when nobody is using the server, and whenever another process
+    /// (another server on the same database, an import from the command line) has
+    /// changed the records, so that every server's pages show them: checking every
+    /// [`FRESHNESS_CHECK`].
     async fn keep_evaluating(self) {
-        let mut interval = tokio::time::interval(Duration::from_secs(5 * 60));
+        let mut interval = tokio::time::interval(FRESHNESS_CHECK);
         loop {
             interval.tick().await;
-            if self.inner.borough.get_if(borough::today()).is_none()
-                && let Err(error) = self.evaluate("schedule", "system").await
-            {
+            if let Err(error) = self.catch_up().await {
                 tracing::error!(%error, "the scheduled evaluation failed");
             }
         }
     }
+
+    /// One of [`AppState::keep_evaluating`]'s checks: evaluates if the date has changed
+    /// or another process has changed the records.
+    async fn catch_up(&self) -> Result<(), AppError> {
+        let (trigger, due) = if self.inner.borough.get_if(borough::today()).is_none() {
+            ("schedule", Due::Today)
+        } else {
+            ("changed elsewhere", Due::Elsewhere)
+        };
+        self.evaluate(trigger, due).await.map(drop)
+    }
+}
+
+/// How often the server checks for a new day and for records changed by another
+/// process.
+const FRESHNESS_CHECK: Duration = Duration::from_secs(30);
+
+/// When an evaluation is due, besides when the borough in place is not today's.
+#[derive(Debug, Clone, Copy)]
+enum Due {
+    /// Only then.
+    Today,
+    /// Until an evaluation begun after this change (counted in `Inner::changes`).
+    Change(u64),
+    /// When the stored records are not those the borough was loaded from (changed by
+    /// another process).
+    Elsewhere,
+}
+
+/// The evaluations' connection and how far they have got.
+struct Evaluator {
+    store: Database,
+    /// The count of changes made through this server (`Inner::changes`) that the
+    /// borough in place has seen.
+    covered: u64,
+    /// The version of the stored records the borough in place was loaded from.
+    version: DataVersion,
 }
 
 /// How many reports the server keeps made.
@@ -320,4 +387,109 @@ pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()
         let _ = tokio::signal::ctrl_c().await;
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use permanence_store::{SqliteStore, Store};
+    use permanence_tracker::{Kind, RawRecord};
+
+    use super::*;
+
+    /// A server on a new SQLite database (no children: evaluations are quick, and
+    /// recorded all the same), and the database's path.
+    fn server() -> (AppState, tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("permanence.db");
+        drop(SqliteStore::open(&db).unwrap());
+        let state = AppState::open(
+            Location::Sqlite(db.clone()),
+            Policy::default(),
+            Settings::default(),
+        )
+        .unwrap();
+        (state, dir, db)
+    }
+
+    /// How many evaluations with this trigger the database records.
+    fn runs(state: &AppState, trigger: &str) -> usize {
+        let runs = state.store().evaluation_runs(1_000).unwrap();
+        runs.iter().filter(|run| run.trigger == trigger).count()
+    }
+
+    fn person(id: &str) -> RawRecord {
+        RawRecord::new(
+            Kind::Person,
+            "web",
+            0,
+            &[id, "Test Person", "social_worker", "", "", "", ""],
+        )
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn changes_saved_during_an_evaluation_share_the_next_one() {
+        let (state, _dir, _db) = server();
+        // An evaluation under way: the evaluator is busy.
+        let busy = state.inner.evaluator.lock().unwrap();
+        let saves: Vec<_> = (0..3)
+            .map(|_| {
+                let state = state.clone();
+                tokio::spawn(async move { state.refresh().await })
+            })
+            .collect();
+        // The test's own thread waits; the saves run on the runtime's workers.
+        while state.inner.changes.load(Ordering::SeqCst) < 3 {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        drop(busy);
+        for save in saves {
+            save.await.unwrap().unwrap();
+        }
+        assert_eq!(
+            runs(&state, "change"),
+            1,
+            "one evaluation covered all three"
+        );
+        // A change after it gets an evaluation of its own.
+        state.refresh().await.unwrap();
+        assert_eq!(runs(&state, "change"), 2);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn records_changed_by_another_process_are_evaluated_at_the_next_check() {
+        let (state, _dir, db) = server();
+        state.catch_up().await.unwrap();
+        assert_eq!(runs(&state, "changed elsewhere"), 0, "nothing changed yet");
+        // Another process (a second server, an import) adds a member of staff.
+        let mut other = SqliteStore::open_existing(&db).unwrap().unwrap();
+        other
+            .save_tracker_edit(&person("SW-NEW"), "other", "added", None)
+            .unwrap();
+        assert!(
+            state
+                .borough()
+                .await
+                .unwrap()
+                .staff_name("SW-NEW")
+                .is_none()
+        );
+        state.catch_up().await.unwrap();
+        assert_eq!(runs(&state, "changed elsewhere"), 1);
+        assert_eq!(
+            state.borough().await.unwrap().staff_name("SW-NEW"),
+            Some("Test Person")
+        );
+        // Seen: the next check has nothing to do.
+        state.catch_up().await.unwrap();
+        assert_eq!(runs(&state, "changed elsewhere"), 1);
+        // Nor does a change made through this server, evaluated when it was saved.
+        state
+            .store()
+            .save_tracker_edit(&person("SW-OWN"), "sw", "added", None)
+            .unwrap();
+        state.refresh().await.unwrap();
+        state.catch_up().await.unwrap();
+        assert_eq!(runs(&state, "changed elsewhere"), 1);
+        assert_eq!(runs(&state, "change"), 1);
+    }
 }

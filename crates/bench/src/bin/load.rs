@@ -414,6 +414,11 @@ struct World {
     forms: bool,
 }
 
+/// The allocator `permanence serve` uses (see `crates/cli/src/main.rs`), so that the
+/// server measured here keeps its memory as the real one does.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     match run(Options::parse()) {
         Ok(true) => ExitCode::SUCCESS,

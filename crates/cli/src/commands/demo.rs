@@ -141,6 +141,7 @@ pub(crate) fn run(
             addr: args.addr,
             // The demo is served on this computer over plain HTTP.
             insecure_cookies: true,
+            trusted_proxies: Vec::new(),
         },
         out,
     )

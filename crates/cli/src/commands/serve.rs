@@ -30,6 +30,7 @@ pub(crate) fn run(
     drop(super::open_store(db)?);
     let settings = Settings {
         secure_cookies: !args.insecure_cookies,
+        trusted_proxies: args.trusted_proxies.clone(),
         ..Settings::default()
     };
     writeln!(out, "Evaluating the borough ...")?;

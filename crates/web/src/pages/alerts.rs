@@ -380,8 +380,8 @@ fn save_decision(
         ))
     }
     let mut store = state.store();
-    let stored = store.current_tracker_records()?;
-    let id = super::records::suggest_id(Kind::Decision, today, &stored)
+    let stored = store.child_tracker_records(&alert.child)?;
+    let id = super::records::suggest_id(Kind::Decision, today, &**store)?
         .expect("decisions have suggested ids");
     let made_by = user.user.staff_id.as_deref().unwrap_or_default();
     let values = [

@@ -106,7 +106,11 @@ async fn login(
     if !errors.is_empty() {
         return login_response(&state, StatusCode::UNPROCESSABLE_ENTITY, username, errors);
     }
-    if state.throttle().is_blocked(&state, &username, address.ip()) {
+    let address = auth::client_address(state.settings(), address.ip(), &headers);
+    if state
+        .throttle()
+        .is_blocked(state.settings(), &username, address)
+    {
         let errors = vec![FieldError {
             field: "username",
             message:
@@ -127,7 +131,9 @@ async fn login(
     let user = match user {
         Some(user) if verified && !user.disabled => user,
         _ => {
-            state.throttle().failed(&username, address.ip());
+            state
+                .throttle()
+                .failed(state.settings(), &username, address);
             // The same answer whether the username, the password or the account is wrong.
             let errors = vec![FieldError {
                 field: "username",

@@ -34,7 +34,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use permanence_domain::Date;
 use permanence_domain::date::format_dmy;
-use permanence_store::{StoreError, TrackerVersion};
+use permanence_store::{Store, StoreError, TrackerVersion};
 use permanence_tracker::read::{LIST_SEPARATOR, RawRecord, read_row};
 use permanence_tracker::template::{Column, ColumnKind, Item, Target};
 use permanence_tracker::{Change, Kind, plan_import};
@@ -937,9 +937,13 @@ fn field_views(
 }
 
 /// A fresh id for a new record of `kind`: the kind's prefix, the day and a counter,
-/// e.g. `DEC-20261126-0001`, one that no stored record of the kind has. `None` for
-/// kinds whose ids come from elsewhere (staff ids are the 903 SW_IDs).
-pub(super) fn suggest_id(kind: Kind, day: Date, stored: &[RawRecord]) -> Option<String> {
+/// e.g. `DEC-20261126-0001`, one that no record of the kind in the store has or had.
+/// `None` for kinds whose ids come from elsewhere (staff ids are the 903 SW_IDs).
+pub(super) fn suggest_id(
+    kind: Kind,
+    day: Date,
+    store: &dyn Store,
+) -> Result<Option<String>, StoreError> {
     let prefix = match kind {
         Kind::Team => "TEAM",
         Kind::Panel => "PNL",
@@ -948,17 +952,16 @@ pub(super) fn suggest_id(kind: Kind, day: Date, stored: &[RawRecord]) -> Option<
         Kind::IroChallenge => "IRO",
         Kind::PreProceedings => "PLO",
         Kind::CareProceedings => "CP",
-        _ => return None,
+        _ => return Ok(None),
     };
-    let taken: BTreeSet<&str> = stored
-        .iter()
-        .filter(|r| r.kind == kind)
-        .map(|r| r.field("ID"))
-        .collect();
     let day = day.strftime("%Y%m%d");
-    (1..)
-        .map(|n| format!("{prefix}-{day}-{n:04}"))
-        .find(|id| !taken.contains(id.as_str()))
+    for n in 1.. {
+        let id = format!("{prefix}-{day}-{n:04}");
+        if store.tracker_record_versions(kind, &id)?.is_empty() {
+            return Ok(Some(id));
+        }
+    }
+    unreachable!("the counter runs until an id is free")
 }
 
 /// What a form posted: the columns' values (a list's several values joined by `;`),
@@ -1296,12 +1299,18 @@ fn exists_error(place: &Place, opened: &Opened, record: &RawRecord) -> FieldErro
 /// Everything a form page needs from the store and the borough.
 struct Loaded {
     borough: Arc<Borough>,
+    /// The current records a form here may refer to or be about: for a child's
+    /// record, the child's and those about no child (every record it can refer to is
+    /// one of these); for an organisation record, every record.
     stored: Vec<RawRecord>,
 }
 
-async fn load(state: &AppState) -> Result<Loaded, AppError> {
+async fn load(state: &AppState, place: &Place) -> Result<Loaded, AppError> {
     let borough = state.borough().await?;
-    let stored = state.store().current_tracker_records()?;
+    let stored = match &place.child {
+        Some(child) => state.store().child_tracker_records(child)?,
+        None => state.store().current_tracker_records()?,
+    };
     Ok(Loaded { borough, stored })
 }
 
@@ -1396,7 +1405,7 @@ async fn new_form(
     place: Place,
     query: Vec<(String, String)>,
 ) -> Result<Response, AppError> {
-    let loaded = load(&state).await?;
+    let loaded = load(&state, &place).await?;
     let access = Access {
         user: &user,
         borough: &loaded.borough,
@@ -1413,7 +1422,7 @@ async fn new_form(
         .iter()
         .position(|c| matches!(c.kind, ColumnKind::Id))
         && values[index].is_empty()
-        && let Some(id) = suggest_id(place.kind, loaded.borough.as_of, &loaded.stored)
+        && let Some(id) = suggest_id(place.kind, loaded.borough.as_of, &**state.store())?
     {
         values[index] = id;
     }
@@ -1436,7 +1445,7 @@ async fn edit_form(
     place: Place,
     key: String,
 ) -> Result<Response, AppError> {
-    let loaded = load(&state).await?;
+    let loaded = load(&state, &place).await?;
     let opened = open_stored(&state, &place, &key)?;
     let Opened::Stored { record, version } = &opened else {
         return Err(AppError::NotFound);
@@ -1491,7 +1500,7 @@ async fn save(
     };
     let posted = Posted::of(place.kind, pairs);
     user.check_csrf(&posted.csrf_token)?;
-    let loaded = load(&state).await?;
+    let loaded = load(&state, &place).await?;
     let access = Access {
         user: &user,
         borough: &loaded.borough,
@@ -1698,7 +1707,7 @@ async fn history(
     key: String,
 ) -> Result<Response, AppError> {
     require_read(&user, &place)?;
-    let loaded = load(&state).await?;
+    let loaded = load(&state, &place).await?;
     let versions = state.store().tracker_record_versions(place.kind, &key)?;
     let Some(current) = versions.iter().find(|v| v.superseded_by.is_none()) else {
         return Err(AppError::NotFound);
@@ -1914,21 +1923,43 @@ mod tests {
     #[test]
     fn fresh_ids_do_not_collide() {
         let day = Date::constant(2026, 11, 26);
+        // Another child's decision: ids are unique across every child's records.
         let taken = RawRecord::new(
             Kind::Decision,
             "x",
             2,
-            &["DEC-20261126-0001", "", "alert", "", "", "", "", "", "", ""],
+            &[
+                "DEC-20261126-0001",
+                "C9",
+                "alert",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+            ],
         );
+        let mut store = permanence_store::SqliteStore::in_memory().unwrap();
+        let suggested =
+            |store: &permanence_store::SqliteStore, kind| suggest_id(kind, day, store).unwrap();
         assert_eq!(
-            suggest_id(Kind::Decision, day, &[]).as_deref(),
+            suggested(&store, Kind::Decision).as_deref(),
             Some("DEC-20261126-0001")
         );
+        store
+            .save_tracker_edit(&taken, "sw1", "added", None)
+            .unwrap();
         assert_eq!(
-            suggest_id(Kind::Decision, day, &[taken]).as_deref(),
+            suggested(&store, Kind::Decision).as_deref(),
             Some("DEC-20261126-0002")
         );
-        assert_eq!(suggest_id(Kind::Person, day, &[]), None);
+        assert_eq!(
+            suggested(&store, Kind::IroChallenge).as_deref(),
+            Some("IRO-20261126-0001")
+        );
+        assert_eq!(suggested(&store, Kind::Person), None);
     }
 
     #[test]

@@ -2422,3 +2422,59 @@ async fn repeated_failures_from_one_address_throttle_every_username() {
         0
     );
 }
+
+/// A wrong password for `username`, sent with this `X-Forwarded-For` header: the status.
+async fn fail_from(app: &TestApp, username: &str, forwarded_for: &str) -> StatusCode {
+    let client = TestApp::client();
+    let token = app.login_token(&client).await;
+    client
+        .post(app.url("/login"))
+        .header("x-forwarded-for", forwarded_for)
+        .form(&[
+            ("username", username),
+            ("password", "wrong password!"),
+            ("csrf_token", &token),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn behind_a_trusted_proxy_each_client_address_is_throttled_on_its_own() {
+    let settings = |trusted_proxies| Settings {
+        secure_cookies: false,
+        max_failures_per_username: 100,
+        max_failures_per_address: 3,
+        throttle_window: Duration::from_secs(600),
+        trusted_proxies,
+        ..Settings::default()
+    };
+    // The tests' requests come from 127.0.0.1: here, the proxy.
+    let app = TestApp::start_with(settings(vec!["127.0.0.1".parse().unwrap()])).await;
+    for n in 0..3 {
+        let status = fail_from(&app, &format!("user{n}"), "198.51.100.1").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    assert_eq!(
+        fail_from(&app, "user9", "198.51.100.1").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // Another client through the same proxy is not held up by the first.
+    assert_eq!(
+        fail_from(&app, "user9", "198.51.100.2").await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    // Without trusting the proxy, the header is anyone's to write and is ignored: a
+    // new address in it every time does not escape the limit.
+    let app = TestApp::start_with(settings(Vec::new())).await;
+    for n in 0..3 {
+        let status = fail_from(&app, &format!("user{n}"), &format!("198.51.100.{n}")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    assert_eq!(
+        fail_from(&app, "user9", "198.51.100.9").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}

@@ -110,9 +110,9 @@ impl Sampler {
 /// The memory over the measured time (after the warm-up), and whether it stayed flat.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MemoryVerdict {
-    /// The first sample at or after the end of the warm-up, MiB.
+    /// The mean of the samples in the first [`EDGE`] of the measured time, MiB.
     pub start_mib: f64,
-    /// The last sample, at the end of the measured time, MiB.
+    /// The mean of the samples in the last [`EDGE`] of the measured time, MiB.
     pub end_mib: f64,
     /// The largest sample over the measured time, MiB.
     pub max_mib: f64,
@@ -124,9 +124,15 @@ pub struct MemoryVerdict {
     pub flat: bool,
 }
 
+/// How long the start and the end of the measured time are, whose samples' means are
+/// compared: a minute, or a quarter of the measured time if that is shorter. A mean,
+/// not one sample, since a sample taken during an evaluation catches a borough being
+/// built beside the one in use.
+pub const EDGE: f64 = 60.0;
+
 /// Judges the samples taken from `from` to `to` seconds (the end of the warm-up and of
-/// the measured time): flat when the last is at most `ratio` times the first plus
-/// `slack_mib`. `None` when there are fewer than two such samples.
+/// the measured time): flat when the mean of the last [`EDGE`] is at most `ratio` times
+/// that of the first plus `slack_mib`. `None` when there are fewer than two samples.
 pub fn judge(
     samples: &[Sample],
     (from, to): (f64, f64),
@@ -137,10 +143,21 @@ pub fn judge(
         .iter()
         .filter(|s| s.at >= from && s.at <= to + 0.5)
         .collect();
-    let (first, last) = (measured.first()?, measured.last()?);
     if measured.len() < 2 {
         return None;
     }
+    let edge = EDGE.min((to - from) / 4.0);
+    let mean = |keep: &dyn Fn(&Sample) -> bool| {
+        let kept: Vec<f64> = measured
+            .iter()
+            .filter(|s| keep(s))
+            .map(|s| s.rss_mib)
+            .collect();
+        kept.iter().sum::<f64>() / kept.len() as f64
+    };
+    // The first and last samples are always within their edges.
+    let start_mib = mean(&|s| s.at <= measured[0].at + edge);
+    let end_mib = mean(&|s| s.at >= measured[measured.len() - 1].at - edge);
     let n = measured.len() as f64;
     let mean_t = measured.iter().map(|s| s.at).sum::<f64>() / n;
     let mean_m = measured.iter().map(|s| s.rss_mib).sum::<f64>() / n;
@@ -154,14 +171,14 @@ pub fn judge(
     } else {
         0.0
     };
-    let limit_mib = ratio * first.rss_mib + slack_mib;
+    let limit_mib = ratio * start_mib + slack_mib;
     Some(MemoryVerdict {
-        start_mib: first.rss_mib,
-        end_mib: last.rss_mib,
+        start_mib,
+        end_mib,
         max_mib: measured.iter().map(|s| s.rss_mib).fold(f64::MIN, f64::max),
         slope_mib_per_min: slope_per_s * 60.0,
         limit_mib,
-        flat: last.rss_mib <= limit_mib,
+        flat: end_mib <= limit_mib,
     })
 }
 
@@ -192,6 +209,42 @@ mod tests {
         assert!(!verdict.flat);
         assert!((verdict.slope_mib_per_min - 600.0).abs() < 1e-9);
         assert!(judge(&growing, (20.0, 30.0), 1.2, 20.0).is_none());
+    }
+
+    #[test]
+    fn the_first_and_last_minutes_means_are_compared() {
+        // Ten minutes at 200 MiB with an evaluation's spike of 150 MiB now and then,
+        // one of them in the very last sample: flat.
+        let mut spiky: Vec<(f64, f64)> = (0..=120)
+            .map(|i| {
+                (
+                    60.0 + 5.0 * i as f64,
+                    if i % 7 == 3 { 350.0 } else { 200.0 },
+                )
+            })
+            .collect();
+        spiky.last_mut().unwrap().1 = 350.0;
+        let verdict = judge(&samples(&spiky), (60.0, 660.0), 1.2, 20.0).unwrap();
+        // 13 samples in each minute (both ends included): two spikes in the first,
+        // three in the last.
+        let start = (11.0 * 200.0 + 2.0 * 350.0) / 13.0;
+        let end = (10.0 * 200.0 + 3.0 * 350.0) / 13.0;
+        assert!((verdict.start_mib - start).abs() < 1e-9, "{verdict:?}");
+        assert!((verdict.end_mib - end).abs() < 1e-9, "{verdict:?}");
+        assert!(verdict.flat, "{verdict:?}");
+        assert_eq!(verdict.max_mib, 350.0);
+        // Climbing by 10 MiB a minute for ten minutes: not flat.
+        let climbing: Vec<(f64, f64)> = (0..=120)
+            .map(|i| {
+                (
+                    60.0 + 5.0 * i as f64,
+                    200.0 + 10.0 * (5.0 * i as f64) / 60.0,
+                )
+            })
+            .collect();
+        let verdict = judge(&samples(&climbing), (60.0, 660.0), 1.2, 20.0).unwrap();
+        assert!(!verdict.flat, "{verdict:?}");
+        assert!((verdict.slope_mib_per_min - 10.0).abs() < 1e-9);
     }
 
     #[test]

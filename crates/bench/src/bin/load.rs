@@ -28,7 +28,9 @@
 //! answered within `--timeout`, or a connection error is an error: the run fails if
 //! there is one. The process's resident memory (the server's, as it runs in this
 //! process) is sampled throughout; the run fails if, over the measured time, it grows
-//! past `--rss-ratio` × its size at the end of the warm-up + `--rss-slack-mib`.
+//! past `--rss-ratio` × its size at the start + `--rss-slack-mib`: its mean over the
+//! last minute against its mean over the first minute after the warm-up (a single
+//! sample could fall in an evaluation, which briefly holds a second borough).
 //! `--out FILE` writes the results as JSON.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -116,8 +118,8 @@ struct Options {
     /// Seconds between samples of the process's resident memory.
     #[arg(long, default_value_t = 5)]
     rss_every: u64,
-    /// Memory is flat when the resident memory at the end is at most this times its
-    /// size at the end of the warm-up, plus `--rss-slack-mib`.
+    /// Memory is flat when the resident memory's mean over the measured time's last
+    /// minute is at most this times its mean over the first, plus `--rss-slack-mib`.
     #[arg(long, default_value_t = 1.2)]
     rss_ratio: f64,
     /// See `--rss-ratio`.
@@ -1640,7 +1642,7 @@ fn report(
     match &verdict {
         Some(m) => {
             println!(
-                "memory (resident, this process): {:.0} MiB after the warm-up, {:.0} MiB at the end, {:.0} MiB at most, slope {:+.2} MiB a minute ({} samples)",
+                "memory (resident, this process): {:.0} MiB in the first minute after the warm-up, {:.0} MiB in the last (means), {:.0} MiB at most, slope {:+.2} MiB a minute ({} samples)",
                 m.start_mib,
                 m.end_mib,
                 m.max_mib,

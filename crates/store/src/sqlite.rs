@@ -679,6 +679,20 @@ mod tests {
         )
     }
 
+    /// Imports a 903 return of one Header row, this child's.
+    fn import_header(store: &mut dyn Backend, child: &str) {
+        let h = header("2025_26/header.csv", child);
+        store
+            .save_import(&NewImport {
+                kind: "903",
+                imported_by: "test",
+                source: "x",
+                summary: "",
+                tables: vec![(CollectionYear(2026), &h)],
+            })
+            .unwrap();
+    }
+
     /// A backup taken while another connection keeps writing is a consistent snapshot:
     /// it passes its integrity check, holds every write committed before it began and
     /// no more than were committed when it ended, and opens as a store.
@@ -735,22 +749,13 @@ mod tests {
 
     both! {
     fn saves_and_loads_returns(store) {
-        let h = header("2025_26/header.csv", "C1");
-        store
-            .save_import(&NewImport {
-                kind: "903",
-                imported_by: "test",
-                source: "x",
-                summary: "",
-                tables: vec![(CollectionYear(2026), &h)],
-            })
-            .unwrap();
+        import_header(&mut *store, "C1");
         let returns = store.current_returns().unwrap();
         assert_eq!(
             returns,
             vec![RawReturn {
                 year: CollectionYear(2026),
-                tables: vec![h.clone()]
+                tables: vec![header("2025_26/header.csv", "C1")]
             }]
         );
         assert_eq!(store.child_returns("C1").unwrap(), returns);
@@ -997,16 +1002,7 @@ mod tests {
 
     both! {
     fn known_children_are_those_in_the_current_headers(store) {
-        let h = header("2025_26/header.csv", "C1");
-        store
-            .save_import(&NewImport {
-                kind: "903",
-                imported_by: "test",
-                source: "x",
-                summary: "",
-                tables: vec![(CollectionYear(2026), &h)],
-            })
-            .unwrap();
+        import_header(&mut *store, "C1");
         assert_eq!(
             store
                 .known_children()
@@ -1022,16 +1018,7 @@ mod tests {
     fn the_data_version_grows_with_every_import_and_edit(store) {
         let empty = store.data_version().unwrap();
         assert_eq!(empty, DataVersion::default());
-        let h = header("2025_26/header.csv", "C1");
-        store
-            .save_import(&NewImport {
-                kind: "903",
-                imported_by: "test",
-                source: "x",
-                summary: "",
-                tables: vec![(CollectionYear(2026), &h)],
-            })
-            .unwrap();
+        import_header(&mut *store, "C1");
         let imported = store.data_version().unwrap();
         assert!(imported.import > 0);
         assert_eq!(imported.tracker, 0);

@@ -51,15 +51,7 @@ pub fn check_paths(
     stored: &[RawRecord],
     children: &BTreeSet<String>,
 ) -> Result<(ReadOutcome, Vec<Change>), Problems> {
-    let (outcome, mut problems) = read_paths_partly(paths, not_after);
-    let changes = plan(
-        &outcome.records,
-        stored,
-        children,
-        &outcome.refused,
-        &mut problems,
-    );
-    problems.into_result((outcome, changes))
+    checked(read_paths_partly(paths, not_after), stored, children)
 }
 
 /// Like [`check_paths`], for files already in memory, each given as its name (as
@@ -70,7 +62,15 @@ pub fn check_files<'a>(
     stored: &[RawRecord],
     children: &BTreeSet<String>,
 ) -> Result<(ReadOutcome, Vec<Change>), Problems> {
-    let (outcome, mut problems) = read_files_partly(files, not_after);
+    checked(read_files_partly(files, not_after), stored, children)
+}
+
+/// What was read, planned against the stored records: every problem of both steps.
+fn checked(
+    (outcome, mut problems): (ReadOutcome, Problems),
+    stored: &[RawRecord],
+    children: &BTreeSet<String>,
+) -> Result<(ReadOutcome, Vec<Change>), Problems> {
     let changes = plan(
         &outcome.records,
         stored,

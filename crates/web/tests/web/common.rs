@@ -195,6 +195,22 @@ impl TestApp {
         (response.status(), response.text().await.unwrap())
     }
 
+    /// A day with no permanence plan for the child: today, or the latest day before it
+    /// that is free.
+    pub fn free_plan_day(&self, child: &str) -> Date {
+        let stored = self.store().current_tracker_records().unwrap();
+        (0..)
+            .map(|days| permanence_domain::date::add_days(today(), -days))
+            .find(|day| {
+                !stored.iter().any(|r| {
+                    r.kind == permanence_tracker::Kind::PermanencePlan
+                        && r.child() == Some(child)
+                        && r.field("DECIDED") == permanence_domain::date::format_dmy(*day)
+                })
+            })
+            .unwrap()
+    }
+
     pub fn store(&self) -> SqliteStore {
         SqliteStore::open(&self.db).unwrap()
     }

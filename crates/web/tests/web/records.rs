@@ -2,7 +2,7 @@
 //! checked by the tracker's own reading and reference checks, versions and history,
 //! two editors, who may change what, and refused requests.
 
-use permanence_domain::date::{add_days, format_dmy};
+use permanence_domain::date::format_dmy;
 use permanence_domain::tracker::AllocationRole;
 use permanence_tracker::{Kind, RawRecord};
 
@@ -106,21 +106,6 @@ fn cast(app: &TestApp) -> Cast {
     }
 }
 
-/// A day with no plan for the child: today, or the latest day before it that is free.
-fn free_plan_day(app: &TestApp, child: &str) -> permanence_domain::Date {
-    let stored = app.store().current_tracker_records().unwrap();
-    (0..)
-        .map(|days| add_days(today(), -days))
-        .find(|day| {
-            !stored.iter().any(|r| {
-                r.kind == Kind::PermanencePlan
-                    && r.child() == Some(child)
-                    && r.field("DECIDED") == format_dmy(*day)
-            })
-        })
-        .unwrap()
-}
-
 fn records_of(app: &TestApp, kind: Kind, child: &str) -> Vec<RawRecord> {
     app.store()
         .current_tracker_records()
@@ -202,7 +187,7 @@ async fn a_plan_with_mistakes_is_sent_back_with_them_then_saved_listed_versioned
     assert!(page.contains(r#"value="special_guardianship" checked"#));
 
     // Put right (a date as yyyy-mm-dd is accepted), it is saved.
-    let day = free_plan_day(&app, child);
+    let day = app.free_plan_day(child);
     let response = app
         .post_form(
             &client,

@@ -294,7 +294,7 @@ fn table(f: &Fixture) -> Vec<Case> {
     let new_plan = |child: &str| {
         vec![
             ("base", String::new()),
-            ("DECIDED", format_dmy(f.free_plan_day(child))),
+            ("DECIDED", format_dmy(f.app.free_plan_day(child))),
             ("FORUM", "review".to_string()),
             ("PRIMARY", "adoption".to_string()),
         ]
@@ -793,21 +793,6 @@ impl Fixture {
             household,
             step,
         }
-    }
-
-    /// A day with no permanence plan for the child: today, or the latest before it.
-    fn free_plan_day(&self, child: &str) -> Date {
-        let stored = self.app.store().current_tracker_records().unwrap();
-        (0..)
-            .map(|days| add_days(today(), -days))
-            .find(|day| {
-                !stored.iter().any(|r| {
-                    r.kind == Kind::PermanencePlan
-                        && r.child() == Some(child)
-                        && r.field("DECIDED") == format_dmy(*day)
-                })
-            })
-            .unwrap()
     }
 
     fn db(&self) -> rusqlite::Connection {
